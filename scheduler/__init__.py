@@ -1,0 +1,1 @@
+"""The engine around the rules: clock, store, materialize, sweep, tick, daemon and CLI."""

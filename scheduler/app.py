@@ -1,0 +1,62 @@
+"""The application: a validated config and an open store, with what both imply.
+
+The CLI and the daemon build one :class:`App` and call library functions with it; tests do
+the same without going through click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from scheduler.store.engine import Store, open_store, resolve_url
+from workflows.calendar import WorkCalendar, work_calendar
+from workflows.config.load import LoadedConfig, load_config
+from workflows.rules import Rule, rules_from_config
+
+
+@dataclass
+class App:
+    """A loaded config plus the store it points to."""
+
+    loaded: LoadedConfig
+    store: Store
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The org's time zone."""
+        return ZoneInfo(self.loaded.config.org.timezone)
+
+    @cached_property
+    def workdays(self) -> WorkCalendar:
+        """The org's working-day calendar."""
+        return work_calendar(self.loaded.config.org.calendar)
+
+    @cached_property
+    def rules(self) -> list[Rule]:
+        """The enabled rules."""
+        return rules_from_config(self.loaded.config)
+
+    @cached_property
+    def rules_by_id(self) -> dict[str, Rule]:
+        """Enabled rules by id."""
+        return {rule.id: rule for rule in self.rules}
+
+    def rule_ids_named(self, names: list[str] | tuple[str, ...]) -> list[str]:
+        """Rule ids for names given as id or alias."""
+        return [r.id for r in self.rules if r.id in names or r.alias in names]
+
+
+def store_url(loaded: LoadedConfig, override: str | None = None) -> str:
+    """The store URL from ``--db`` or the config, relative SQLite paths resolved."""
+    url = override or loaded.config.store.url
+    base = Path.cwd() if override else loaded.directory
+    return resolve_url(url, base)
+
+
+def open_app(config_path: Path, db_url: str | None = None, *, create: bool = True) -> App:
+    """Validate the config first (nothing is opened when it is invalid), then open the store."""
+    loaded = load_config(config_path)
+    return App(loaded=loaded, store=open_store(store_url(loaded, db_url), create=create))

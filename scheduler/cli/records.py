@@ -1,0 +1,127 @@
+"""``zhibu done``, ``zhibu undo`` and ``zhibu waive``: recording what happened."""
+
+from __future__ import annotations
+
+import click
+
+from scheduler.cli.context import Cli, current_user
+from scheduler.clock import parse_date
+from scheduler.directory import load_roster
+from scheduler.records import DoneRequest, record_done, record_waiver, undo_latest
+from scheduler.tasks import find_task
+from workflows.calendar import local_date
+from workflows.quorum import Attendance
+
+pass_cli = click.make_pass_decorator(Cli)
+
+
+def _names(values: tuple[str, ...]) -> list[str]:
+    """Names given as repeated options or comma/、-separated lists."""
+    names: list[str] = []
+    for value in values:
+        for part in value.replace("，", ",").replace("、", ",").split(","):
+            if part.strip():
+                names.append(part.strip())
+    return names
+
+
+by_option = click.option("--by", help="Who records this (default: ZHIBU_USER or login) / 登记人")
+now_option = click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+
+
+@click.command()
+@click.argument("key")
+@click.option("--on", "on_text", help="Date it happened (default today) / 日期，默认今天")
+@click.option("--attendees", type=click.IntRange(min=0), help="Number present (实到人数)")
+@click.option("--present", multiple=True, help="Names or ids present, comma-separated / 到会人员")
+@click.option("--absent", multiple=True, help="Names or ids absent, comma-separated / 缺席人员")
+@click.option("--note", help="Topic, findings, anything worth keeping / 备注、主题")
+@click.option("--attach", "attachments", multiple=True, help="File path or URL of the minutes, photos… / 附件")
+@by_option
+@now_option
+@pass_cli
+def done(
+    cli: Cli,
+    key: str,
+    on_text: str | None,
+    attendees: int | None,
+    present: tuple[str, ...],
+    absent: tuple[str, ...],
+    note: str | None,
+    attachments: tuple[str, ...],
+    by: str | None,
+    now_text: str | None,
+) -> None:
+    """Record that a task was done; paste the key from the reminder. 登记完成。"""
+    app = cli.app()
+    now = cli.now(now_text)
+    request = DoneRequest(
+        on=parse_date(on_text) if on_text else None,
+        attendance=Attendance(attendees=attendees, present=_names(present), absent=_names(absent)),
+        note=note,
+        attachments=attachments,
+        by=current_user(by),
+    )
+    with app.store.writing() as session:
+        task = find_task(session, key)
+        result = record_done(
+            session,
+            task,
+            request,
+            rule=app.rules_by_id.get(task.rule_id),
+            roster=load_roster(session),
+            today=local_date(now, app.zone),
+            now=now,
+        )
+    on = result.completion.happened_on
+    cli.echo(cli.t("task.recorded", key=task.key, on=on, count=task.count_done, required=task.count_required))
+    if result.late:
+        cli.warn(cli.t("task.recorded_late", due=task.due_on))
+    verdict = result.quorum
+    if verdict is not None:
+        if verdict.met is True:
+            cli.echo(cli.t("task.quorum_ok", expected=verdict.voting_expected, present=verdict.voting_present_min))
+        elif verdict.met is False:
+            cli.warn(cli.t("task.quorum_failed", expected=verdict.voting_expected, present=verdict.voting_present_max))
+        elif verdict.present is None:
+            cli.warn(cli.t("task.quorum_unknown"))
+        else:
+            cli.warn(cli.t("task.quorum_ambiguous", present=verdict.present, voting=verdict.voting_expected))
+
+
+@click.command()
+@click.argument("key")
+@by_option
+@now_option
+@pass_cli
+def undo(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
+    """Reverse the latest record of a task (a reversal is appended). 撤销最近一次登记。"""
+    app = cli.app()
+    now = cli.now(now_text)
+    with app.store.writing() as session:
+        task = find_task(session, key)
+        reversal = undo_latest(session, task, by=current_user(by), now=now)
+    cli.echo(cli.t("task.undone", key=task.key, record=reversal.reverses_id))
+
+
+@click.command()
+@click.argument("key")
+@click.option("--reason", required=True, help="Why it is not needed / 免除原因")
+@by_option
+@now_option
+@pass_cli
+def waive(cli: Cli, key: str, reason: str, by: str | None, now_text: str | None) -> None:
+    """Waive a task that is not needed this time, with a reason. 免除任务。"""
+    app = cli.app()
+    now = cli.now(now_text)
+    with app.store.writing() as session:
+        task = find_task(session, key)
+        record_waiver(session, task, reason, by=current_user(by), now=now)
+    cli.echo(cli.t("task.waived_ok", key=task.key, reason=reason))
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to ``zhibu``."""
+    group.add_command(done)
+    group.add_command(undo)
+    group.add_command(waive)

@@ -1,0 +1,222 @@
+"""``zhibu plan``, ``sync``, ``tick`` and ``run``: turning rules into tasks over time."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import timedelta
+from types import FrameType
+
+import click
+from sqlalchemy import func, select
+
+from scheduler import clock
+from scheduler.app import App
+from scheduler.cli.context import Cli
+from scheduler.cli.output import json_option, table, to_json
+from scheduler.clock import parse_date
+from scheduler.materialize import sync
+from scheduler.store.models import TaskRow
+from scheduler.sweep import DUE_SOON, OPEN, OVERDUE
+from scheduler.tick import TickReport, tick
+from workflows.calendar import work_calendar
+from workflows.durations import format_duration
+from workflows.i18n import UsageError
+from workflows.occurrences import occurrences_of
+from workflows.roster import roster_from_config
+from workflows.rules import rules_from_config
+
+pass_cli = click.make_pass_decorator(Cli)
+LISTED = 20
+
+
+@click.command()
+@click.option("--from", "start_text", required=True, help="First date, e.g. 2026-01-01 / 开始日期")
+@click.option("--to", "end_text", required=True, help="Last date, e.g. 2026-12-31 / 结束日期")
+@click.option("--unit", "units", multiple=True, help="Only these units / 只看这些组织")
+@click.option("--rule", "rule_names", multiple=True, help="Only these rules (id or alias) / 只看这些规则")
+@json_option
+@pass_cli
+def plan(
+    cli: Cli, start_text: str, end_text: str, units: tuple[str, ...], rule_names: tuple[str, ...], as_json: bool
+) -> None:
+    """Preview every occurrence in a date range; writes nothing. 预览某段时间内的全部任务。"""
+    start, end = parse_date(start_text), parse_date(end_text)
+    if start > end:
+        raise UsageError("time.bad_range", start=start, end=end)
+    loaded = cli.loaded()
+    config = loaded.config
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(config.org.timezone)
+    rules = [r for r in rules_from_config(config) if not rule_names or r.id in rule_names or r.alias in rule_names]
+    roster = roster_from_config(config)
+    found = [
+        o
+        for rule in rules
+        for o in occurrences_of(rule, roster, zone, work_calendar(config.org.calendar), start, end)
+        if not units or o.unit_id in units
+    ]
+    found.sort(key=lambda o: (o.due_at, o.key))
+    if as_json:
+        cli.echo(
+            to_json(
+                [
+                    {
+                        "key": o.key,
+                        "rule": o.rule_id,
+                        "title": o.title,
+                        "unit": o.unit_id,
+                        "person": o.person_id or None,
+                        "period": o.period_key,
+                        "opens_at": o.opens_at,
+                        "due_at": o.due_at,
+                        "due_on": o.due_on,
+                        "count_required": o.count_required,
+                        "assignee": o.assignee_id,
+                    }
+                    for o in found
+                ]
+            )
+        )
+        return
+    headers = [cli.t(f"col.{c}") for c in ("key", "title", "opens", "due", "count", "assignee")]
+    rows = [
+        [o.key, o.title, o.opens_at.astimezone(zone).date(), o.due_on, o.count_required, o.assignee_id or ""]
+        for o in found
+    ]
+    cli.echo(table(headers, rows))
+    cli.echo(cli.t("plan.total", count=len(found)))
+
+
+@click.command("sync")
+@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@click.option("--force", is_flag=True, help="Sync even if nothing seems changed / 强制同步")
+@pass_cli
+def sync_command(cli: Cli, now_text: str | None, force: bool) -> None:
+    """Create the tasks of the current and next periods (idempotent). 生成任务。"""
+    app = cli.app()
+    now = cli.now(now_text)
+    with app.store.writing() as session:
+        report = sync(session, app.loaded, app.rules, app.workdays, now, force=force)
+    if report.skipped:
+        cli.echo(cli.t("sync.skipped"))
+    else:
+        cli.echo(cli.t("sync.report", created=report.created, retired=report.retired))
+
+
+def print_tick(cli: Cli, app: App, report: TickReport, *, agenda: bool) -> None:
+    """One summary line, the current totals, and the due-soon and overdue keys."""
+    local = report.now.astimezone(app.zone)
+    stamp = f"{local:%Y-%m-%d %H:%M} ({app.zone.key})"
+    swept = report.sweep
+    cli.echo(
+        cli.t(
+            "tick.report",
+            now=stamp,
+            created=report.sync.created,
+            opened=swept.count(OPEN),
+            due_soon=swept.count(DUE_SOON),
+            overdue=swept.count(OVERDUE),
+        )
+    )
+    if not agenda:
+        return
+    with app.store.reading() as session:
+        counts = dict(
+            session.execute(
+                select(TaskRow.state, func.count())
+                .where(TaskRow.state.in_([OPEN, DUE_SOON, OVERDUE]))
+                .group_by(TaskRow.state)
+            )
+            .tuples()
+            .all()
+        )
+        cli.echo(
+            cli.t(
+                "tick.totals",
+                open=counts.get(OPEN, 0),
+                due_soon=counts.get(DUE_SOON, 0),
+                overdue=counts.get(OVERDUE, 0),
+            )
+        )
+        for state, heading in ((DUE_SOON, "tick.section_due_soon"), (OVERDUE, "tick.section_overdue")):
+            if not counts.get(state):
+                continue
+            cli.echo(cli.t(heading))
+            rows = session.execute(
+                select(TaskRow.key, TaskRow.title, TaskRow.due_on)
+                .where(TaskRow.state == state)
+                .order_by(TaskRow.due_at, TaskRow.key)
+                .limit(LISTED)
+            ).all()
+            for key, title, due_on in rows:
+                cli.echo(f"  {key}  {title}  {cli.t('col.due')} {due_on}")
+            if counts[state] > LISTED:
+                cli.echo("  " + cli.t("tick.more", count=counts[state] - LISTED))
+
+
+@click.command("tick")
+@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary line / 只输出一行摘要")
+@pass_cli
+def tick_command(cli: Cli, now_text: str | None, quiet: bool) -> None:
+    """Run one pass: create due tasks and update states. 执行一次检查。"""
+    app = cli.app()
+    report = tick(app, cli.now(now_text))
+    print_tick(cli, app, report, agenda=not quiet)
+
+
+@click.command()
+@click.option("--interval", help="Tick interval, overrides [daemon] tick_interval, e.g. 5m / 检查间隔")
+@pass_cli
+def run(cli: Cli, interval: str | None) -> None:
+    """Run as a service: a tick at start, then on a timer (Ctrl+C stops). 作为服务运行。"""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from workflows.durations import parse_duration
+
+    app = cli.app()
+    every = app.loaded.config.daemon.tick_interval
+    if interval:
+        parsed = parse_duration(interval)
+        if parsed is None or parsed <= timedelta(0):
+            raise UsageError("config.bad_duration", value=interval)
+        every = parsed
+    first = [True]
+
+    def one_tick() -> None:
+        report = tick(app, clock.now())
+        changed = report.sync.created or any(report.sweep.changed.values())
+        print_tick(cli, app, report, agenda=first[0] or bool(changed))
+        first[0] = False
+
+    scheduler = BlockingScheduler(timezone=app.zone)
+    scheduler.add_job(
+        one_tick,
+        "interval",
+        seconds=every.total_seconds(),
+        next_run_time=clock.now(),
+        coalesce=True,
+        max_instances=1,
+        id="tick",
+    )
+    stops = [0]
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        stops[0] += 1
+        if stops[0] > 1:
+            raise SystemExit(1)
+        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    cli.echo(cli.t("run.started", interval=format_duration(every), url=app.store.display_url))
+    scheduler.start()
+    cli.echo(cli.t("run.stopped"))
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to ``zhibu``."""
+    for command in (plan, sync_command, tick_command, run):
+        group.add_command(command)

@@ -1,0 +1,72 @@
+"""``zhibu init``, ``zhibu check`` and ``zhibu db upgrade``: getting a config and a store."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import click
+
+from scheduler.app import store_url
+from scheduler.cli.context import Cli
+from scheduler.store.engine import connect_store, open_store, upgrade_schema
+from workflows.i18n import UsageError
+
+pass_cli = click.make_pass_decorator(Cli)
+
+
+def starter_config() -> str:
+    """The commented starter config shipped with zhibu."""
+    return files("workflows.config").joinpath("starter.toml").read_text(encoding="utf-8")
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+@pass_cli
+def init(cli: Cli, path: Path | None, force: bool) -> None:
+    """Write a commented starter config and create its store. 生成带注释的配置文件并建库。"""
+    target = path or cli.config_path
+    if target.exists() and not force:
+        raise UsageError("config.exists", path=target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(starter_config(), encoding="utf-8")
+    cli.echo(cli.t("config.written", path=target))
+    loaded = cli.loaded(target)
+    store = open_store(store_url(loaded, cli.db_url))
+    cli.echo(cli.t("store.current", head=store.schema_revision()))
+    store.close()
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@pass_cli
+def check(cli: Cli, path: Path | None) -> None:
+    """Validate the config and report every problem at once. 检查配置文件。"""
+    loaded = cli.loaded(path or cli.config_path)
+    for warning in loaded.warnings:
+        cli.warn(f"{cli.t('config.warning')}: {warning.render(cli.lang)}")
+    config = loaded.config
+    cli.echo(cli.t("config.ok", units=len(config.units), people=len(config.people), rules=len(config.rules)))
+
+
+@click.group()
+def db() -> None:
+    """The store's schema. 数据库结构。"""
+
+
+@db.command()
+@pass_cli
+def upgrade(cli: Cli) -> None:
+    """Migrate the store to the newest schema (safe to run twice). 升级数据库结构。"""
+    store = connect_store(store_url(cli.loaded(), cli.db_url))
+    before, after = upgrade_schema(store)
+    cli.echo(cli.t("store.current" if before == after else "store.upgraded", head=after))
+    store.close()
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to ``zhibu``."""
+    group.add_command(init)
+    group.add_command(check)
+    group.add_command(db)

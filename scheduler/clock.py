@@ -1,0 +1,74 @@
+"""The one clock. Everything that needs the time calls :func:`now`; nothing else reads it.
+
+``zhibu tick --now T`` (and every command's ``--now``) sets an override so a whole year can be
+simulated from the shell; tests use time-machine, which moves what :func:`now` reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from workflows.i18n import UsageError
+
+_override: datetime | None = None
+
+
+def now() -> datetime:
+    """The current instant, aware, in UTC."""
+    if _override is not None:
+        return _override
+    return datetime.now(UTC)
+
+
+def set_now(instant: datetime | None) -> None:
+    """Pin :func:`now` to ``instant`` (aware), or release it with None."""
+    global _override
+    if instant is not None and instant.tzinfo is None:
+        raise ValueError("the clock takes aware datetimes only")
+    _override = instant.astimezone(UTC) if instant is not None else None
+
+
+@contextmanager
+def pinned(instant: datetime) -> Iterator[None]:
+    """Pin the clock for the duration of a ``with`` block."""
+    previous = _override
+    set_now(instant)
+    try:
+        yield
+    finally:
+        set_now(previous)
+
+
+def today(zone: ZoneInfo) -> date:
+    """Today's date in ``zone``."""
+    return now().astimezone(zone).date()
+
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_instant(text: str, zone: ZoneInfo) -> datetime:
+    """Parse ISO 8601; a date alone means its local midnight, a time without zone is local."""
+    value = text.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError("time.bad_instant", value=text) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC)
+
+
+def parse_date(text: str) -> date:
+    """Parse ``YYYY-MM-DD``."""
+    value = text.strip()
+    if not _DATE_ONLY.match(value):
+        raise UsageError("time.bad_date", value=text)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError("time.bad_date", value=text) from None

@@ -1,0 +1,213 @@
+"""Materialize: rules → task rows, idempotently (insert-or-ignore on the natural key).
+
+Running it twice, or from two processes at once, gives the same rows. It is skipped when
+nothing it depends on has changed (config, roster, the current periods), so the daemon's tick
+does no work proportional to what is stored. A rule, unit or person removed from the config
+retires its future open tasks; history stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Insert, Table, select, update
+from sqlalchemy.orm import Session
+
+from scheduler import audit
+from scheduler.directory import load_roster, sync_directory
+from scheduler.store.models import MetaRow, TaskRow
+from scheduler.sweep import ACTIVE_STATES, BATCH, RETIRED, state_at
+from workflows.calendar import WorkCalendar, local_date
+from workflows.config.load import LoadedConfig
+from workflows.occurrences import Occurrence, occurrences, window_end
+from workflows.periods import period_containing
+from workflows.rules import Rule
+
+SYNC_META = "sync"
+TASK_TABLE = cast(Table, TaskRow.__table__)
+
+
+@dataclass
+class SyncReport:
+    """What a sync did."""
+
+    skipped: bool = False
+    created: int = 0
+    retired: int = 0
+    restored: int = 0
+    directory_changes: int = 0
+
+
+def insert_ignoring_duplicates(session: Session) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING`` for the store's dialect."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(TASK_TABLE).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(TASK_TABLE).on_conflict_do_nothing()
+
+
+def task_values(occurrence: Occurrence, now: datetime) -> dict[str, Any]:
+    """The column values of a new task row for ``occurrence``."""
+    return {
+        "key": occurrence.key,
+        "rule_id": occurrence.rule_id,
+        "unit_id": occurrence.unit_id,
+        "person_id": occurrence.person_id,
+        "period_key": occurrence.period_key,
+        "period_start": occurrence.period_start,
+        "title": occurrence.title,
+        "opens_at": occurrence.opens_at,
+        "due_soon_at": occurrence.due_soon_at,
+        "due_at": occurrence.due_at,
+        "due_on": occurrence.due_on,
+        "state": state_at(now, occurrence.opens_at, occurrence.due_soon_at, occurrence.due_at),
+        "count_required": occurrence.count_required,
+        "count_done": 0,
+        "assignee_id": occurrence.assignee_id,
+        "late": False,
+        "escalation_level": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def insert_tasks(session: Session, found: Sequence[Occurrence], now: datetime) -> int:
+    """Insert the occurrences that are not stored yet, in batches; return how many were new."""
+    statement = insert_ignoring_duplicates(session)
+    connection = session.connection()  # Core: its result reports how many rows went in
+    created = 0
+    for start in range(0, len(found), BATCH):
+        rows = [task_values(o, now) for o in found[start : start + BATCH]]
+        created += max(connection.execute(statement, rows).rowcount, 0)
+    return created
+
+
+def sync_stamp(loaded: LoadedConfig, rules: Iterable[Rule], today: date, roster_version: int) -> dict[str, Any]:
+    """Everything materialization depends on; equal stamps mean nothing new to create."""
+    periods = sorted({period_containing(rule.every, today).key for rule in rules})
+    return {"config": loaded.fingerprint, "roster": roster_version, "periods": periods}
+
+
+def _retire_and_restore(
+    session: Session,
+    rules: Sequence[Rule],
+    wanted: set[tuple[str, str, str, str]],
+    today: date,
+    now: datetime,
+    horizon: int,
+    actor: str,
+) -> tuple[int, int]:
+    """Retire future unfinished tasks nobody wants any more; bring back retired ones wanted again."""
+    ends = {rule.id: window_end(rule, today, horizon) for rule in rules}
+    candidates = session.execute(
+        select(
+            TaskRow.id,
+            TaskRow.key,
+            TaskRow.rule_id,
+            TaskRow.unit_id,
+            TaskRow.person_id,
+            TaskRow.period_key,
+            TaskRow.period_start,
+            TaskRow.state,
+            TaskRow.opens_at,
+            TaskRow.due_soon_at,
+            TaskRow.due_at,
+        ).where(TaskRow.state.in_([*ACTIVE_STATES, RETIRED]), TaskRow.due_at > now)
+    ).all()
+    retire: list[Any] = []
+    restore: list[Any] = []
+    for row in candidates:
+        natural = (row.rule_id, row.unit_id, row.person_id, row.period_key)
+        end = ends.get(row.rule_id)
+        unwanted = end is None or (row.period_start <= end and natural not in wanted)
+        if row.state == RETIRED:
+            if not unwanted and natural in wanted:
+                restore.append(row)
+        elif unwanted:
+            retire.append(row)
+    for row in retire:
+        session.execute(update(TaskRow).where(TaskRow.id == row.id).values(state=RETIRED, updated_at=now))
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="retire",
+            entity="task",
+            entity_id=row.id,
+            before={"state": row.state},
+            after={"state": RETIRED},
+        )
+    for row in restore:
+        state = state_at(now, row.opens_at, row.due_soon_at, row.due_at)
+        session.execute(update(TaskRow).where(TaskRow.id == row.id).values(state=state, updated_at=now))
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="restore",
+            entity="task",
+            entity_id=row.id,
+            before={"state": RETIRED},
+            after={"state": state},
+        )
+    return len(retire), len(restore)
+
+
+def sync(
+    session: Session,
+    loaded: LoadedConfig,
+    rules: Sequence[Rule],
+    workdays: WorkCalendar,
+    now: datetime,
+    *,
+    force: bool = False,
+    actor: str = audit.DAEMON,
+) -> SyncReport:
+    """Materialize every occurrence from the last sync (or today) through the horizon."""
+    config = loaded.config
+    zone = ZoneInfo(config.org.timezone)
+    today = local_date(now, zone)
+    meta = session.get(MetaRow, SYNC_META)
+    previous: dict[str, Any] = dict(meta.value) if meta else {}
+    roster_version = int(previous.get("roster_version", 0))
+    stamp = sync_stamp(loaded, rules, today, roster_version)
+    if not force and previous.get("stamp") == stamp:
+        return SyncReport(skipped=True)
+
+    report = SyncReport()
+    report.directory_changes = sync_directory(session, config, now, actor)
+    session.flush()
+    roster = load_roster(session)
+    # After downtime, start from the day of the last sync so no period is skipped.
+    last_day = date.fromisoformat(previous["day"]) if "day" in previous else today
+    first = min(last_day, today)
+    found = occurrences(rules, roster, zone, workdays, first, today, config.sync.horizon)
+    report.created = insert_tasks(session, found, now)
+    wanted = {o.natural_key for o in found}
+    report.retired, report.restored = _retire_and_restore(
+        session, rules, wanted, today, now, config.sync.horizon, actor
+    )
+    value = {"stamp": stamp, "day": today.isoformat(), "roster_version": roster_version, "at": now.isoformat()}
+    if meta is None:
+        session.add(MetaRow(key=SYNC_META, value=value))
+    else:
+        meta.value = value
+    if report.created or report.retired or report.restored:
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="sync",
+            entity="store",
+            entity_id="tasks",
+            after={"created": report.created, "retired": report.retired, "restored": report.restored},
+        )
+    return report

@@ -1,0 +1,223 @@
+"""Recording what happened: done, waive and undo. Append-only, audited, checked first.
+
+Every check runs before anything is written, inside one transaction, so a refused record
+leaves the store exactly as it was. ``undo`` appends a reversal; nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scheduler import audit
+from scheduler.store.models import CompletionRow, TaskRow
+from scheduler.sweep import DONE, RETIRED, WAIVED, state_at
+from workflows.i18n import UsageError
+from workflows.quorum import Attendance, QuorumVerdict, check_quorum
+from workflows.roster import Roster
+from workflows.rules import Rule
+
+DONE_KIND, WAIVE_KIND, REVERSAL_KIND = "done", "waive", "reversal"
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def task_snapshot(task: TaskRow) -> dict[str, Any]:
+    """The parts of a task an audit row keeps before and after a change."""
+    return {"state": task.state, "count_done": task.count_done, "late": task.late}
+
+
+@dataclass
+class DoneRequest:
+    """What the secretary typed after ``zhibu done KEY``."""
+
+    on: date | None = None
+    attendance: Attendance = field(default_factory=Attendance)
+    note: str | None = None
+    attachments: Sequence[str] = ()
+    by: str = "unknown"
+
+
+@dataclass
+class DoneResult:
+    """The completion written and what it means for the task."""
+
+    task: TaskRow
+    completion: CompletionRow
+    late: bool
+    quorum: QuorumVerdict | None
+
+
+def _attachments(items: Sequence[str]) -> list[str]:
+    resolved = []
+    for item in items:
+        if _URL.match(item):
+            resolved.append(item)
+            continue
+        path = Path(item).expanduser()
+        if not path.exists():
+            raise UsageError("task.attachment_missing", path=item)
+        resolved.append(str(path.resolve()))
+    return resolved
+
+
+def _refuse_if_closed(session: Session, task: TaskRow) -> None:
+    if task.state == WAIVED:
+        waiver = _latest_active(session, task, kinds=(WAIVE_KIND,))
+        on = waiver.recorded_at.date().isoformat() if waiver else "?"
+        reason = waiver.note if waiver and waiver.note else "-"
+        raise UsageError("task.waived", key=task.key, on=on, reason=reason)
+    if task.state == RETIRED:
+        raise UsageError("task.retired", key=task.key)
+    if task.state == DONE:
+        latest = _latest_active(session, task, kinds=(DONE_KIND,))
+        on = latest.happened_on.isoformat() if latest and latest.happened_on else "?"
+        raise UsageError("task.already_done", key=task.key, on=on)
+
+
+def record_done(
+    session: Session,
+    task: TaskRow,
+    request: DoneRequest,
+    *,
+    rule: Rule | None,
+    roster: Roster,
+    today: date,
+    now: datetime,
+) -> DoneResult:
+    """Append a completion to ``task`` after checking date, state and attendance."""
+    _refuse_if_closed(session, task)
+    on = request.on or today
+    if on > today:
+        raise UsageError("task.future", on=on.isoformat(), today=today.isoformat())
+    if on < task.period_start:
+        raise UsageError(
+            "task.before_period", on=on.isoformat(), period=task.period_key, start=task.period_start.isoformat()
+        )
+    attachments = _attachments(request.attachments)
+    verdict = None
+    if rule is not None and rule.quorum is not None:
+        verdict = check_quorum(rule.quorum, roster, task.unit_id, request.attendance)
+    late = on > task.due_on
+    before = task_snapshot(task)
+    completion = CompletionRow(
+        task_id=task.id,
+        kind=DONE_KIND,
+        recorded_by=request.by,
+        recorded_at=now,
+        happened_on=on,
+        late=late,
+        expected=verdict.expected if verdict else None,
+        present=verdict.present
+        if verdict
+        else request.attendance.attendees or (len(request.attendance.present) or None),
+        present_names=list(request.attendance.present),
+        absent_names=list(request.attendance.absent),
+        quorum_met=verdict.met if verdict else None,
+        note=request.note,
+        attachments=attachments,
+        data={"voting_expected": verdict.voting_expected} if verdict else {},
+    )
+    session.add(completion)
+    task.count_done += 1
+    if task.count_done >= task.count_required:
+        task.state = DONE
+        task.done_at = now
+        task.late = late
+    task.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=request.by,
+        action="done",
+        entity="task",
+        entity_id=task.id,
+        before=before,
+        after={**task_snapshot(task), "completion": completion.id, "on": on.isoformat()},
+    )
+    return DoneResult(task=task, completion=completion, late=late, quorum=verdict)
+
+
+def record_waiver(session: Session, task: TaskRow, reason: str, *, by: str, now: datetime) -> CompletionRow:
+    """Waive ``task`` (免除) with a reason; it then needs no completion."""
+    if task.state == WAIVED:
+        raise UsageError("task.already_waived", key=task.key)
+    _refuse_if_closed(session, task)
+    before = task_snapshot(task)
+    waiver = CompletionRow(task_id=task.id, kind=WAIVE_KIND, recorded_by=by, recorded_at=now, note=reason)
+    session.add(waiver)
+    task.state = WAIVED
+    task.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=by,
+        action="waive",
+        entity="task",
+        entity_id=task.id,
+        before=before,
+        after={**task_snapshot(task), "reason": reason},
+    )
+    return waiver
+
+
+def _records(session: Session, task: TaskRow) -> list[CompletionRow]:
+    return list(
+        session.scalars(select(CompletionRow).where(CompletionRow.task_id == task.id).order_by(CompletionRow.id))
+    )
+
+
+def _latest_active(
+    session: Session, task: TaskRow, kinds: Sequence[str] = (DONE_KIND, WAIVE_KIND)
+) -> CompletionRow | None:
+    records = _records(session, task)
+    reversed_ids = {r.reverses_id for r in records if r.kind == REVERSAL_KIND}
+    active = [r for r in records if r.kind in kinds and r.id not in reversed_ids]
+    return active[-1] if active else None
+
+
+def active_completions(session: Session, task: TaskRow) -> list[CompletionRow]:
+    """The completions of ``task`` that have not been reversed, oldest first."""
+    records = _records(session, task)
+    reversed_ids = {r.reverses_id for r in records if r.kind == REVERSAL_KIND}
+    return [r for r in records if r.kind == DONE_KIND and r.id not in reversed_ids]
+
+
+def undo_latest(session: Session, task: TaskRow, *, by: str, now: datetime) -> CompletionRow:
+    """Reverse the latest completion or waiver of ``task`` by appending a reversal."""
+    target = _latest_active(session, task)
+    if target is None:
+        raise UsageError("task.nothing_to_undo", key=task.key)
+    before = task_snapshot(task)
+    reversal = CompletionRow(
+        task_id=task.id, kind=REVERSAL_KIND, reverses_id=target.id, recorded_by=by, recorded_at=now
+    )
+    session.add(reversal)
+    session.flush()
+    remaining = active_completions(session, task)
+    task.count_done = len(remaining)
+    if task.count_done >= task.count_required:
+        task.state, task.late = DONE, any(r.late for r in remaining)
+    else:
+        task.state = state_at(now, task.opens_at, task.due_soon_at, task.due_at)
+        task.done_at, task.late = None, False
+    task.updated_at = now
+    audit.record(
+        session,
+        at=now,
+        actor=by,
+        action="undo",
+        entity="task",
+        entity_id=task.id,
+        before=before,
+        after={**task_snapshot(task), "reversed": target.id},
+    )
+    return reversal

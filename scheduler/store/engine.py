@@ -1,0 +1,175 @@
+"""Opening the store: any SQLAlchemy URL, SQLite in WAL mode by default, schema kept by alembic.
+
+Write transactions on SQLite begin with ``BEGIN IMMEDIATE`` so two processes queue on the
+write lock (with a busy timeout) instead of failing when a read turns into a write.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session
+
+from scheduler.store.migrations import SCHEMA_HEAD
+from workflows.i18n import ZhibuError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(ZhibuError):
+    """The store cannot be opened or written (exit 3); nothing was changed."""
+
+    exit_code = 3
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced, safe for logs and errors."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def store_error(url: str, error: BaseException) -> StoreError:
+    """Translate a driver error into a message a person can act on."""
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+    if "readonly" in reason or "read-only" in reason or "read only" in reason:
+        return StoreError("store.readonly", url=redact_url(url), reason=reason)
+    return StoreError("store.unavailable", url=redact_url(url), reason=reason)
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError:
+            pass  # a read-only file keeps its journal mode; reads still work
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get("zhibu_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@dataclass
+class Store:
+    """An open store: an engine plus read and write sessions."""
+
+    engine: Engine
+    url: str
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql`` (or another SQLAlchemy dialect)."""
+        return self.engine.dialect.name
+
+    @property
+    def display_url(self) -> str:
+        """The URL without secrets."""
+        return redact_url(self.url)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads; nothing is committed."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except (OperationalError, DBAPIError) as error:
+            raise store_error(self.url, error) from None
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A write transaction, committed when the block ends without error, else rolled back."""
+        bind = self.engine.execution_options(zhibu_write=True)
+        try:
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                yield session
+        except (OperationalError, DBAPIError) as error:
+            raise store_error(self.url, error) from None
+
+    def schema_revision(self) -> str | None:
+        """The alembic revision the store is at, or None for an empty database."""
+        try:
+            with self.engine.connect() as connection:
+                if not inspect(connection).has_table("alembic_version"):
+                    return None
+                return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except (OperationalError, DBAPIError) as error:
+            raise store_error(self.url, error) from None
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()
+
+
+def sqlite_url_for(path: Path) -> str:
+    """A SQLite URL for a file path."""
+    return f"sqlite:///{path}"
+
+
+def resolve_url(url: str, base: Path) -> str:
+    """Make a relative SQLite path relative to ``base`` (the config's folder)."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and ":memory:" not in url:
+        rest = url[len("sqlite:///") :]
+        path, sep, query = rest.partition("?")
+        if path and not path.startswith("file:"):
+            return f"sqlite:///{(base / path).resolve()}{sep}{query}"
+    return url
+
+
+def connect_store(url: str) -> Store:
+    """A store for ``url`` without looking at its schema (``zhibu db upgrade`` starts here)."""
+    try:
+        parsed = make_url(url)
+        kwargs: dict[str, Any] = {}
+        if parsed.get_backend_name() == "sqlite":
+            kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None}
+            if parsed.database and parsed.database.startswith("file:"):
+                kwargs["connect_args"]["uri"] = True
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as error:
+        raise StoreError("store.unavailable", url=redact_url(url), reason=str(error)) from None
+    if engine.dialect.name == "sqlite":
+        _sqlite_setup(engine)
+    return Store(engine=engine, url=url)
+
+
+def open_store(url: str, *, create: bool = True) -> Store:
+    """Open the store at ``url``; create the schema on an empty database when ``create``.
+
+    Raises :class:`StoreError` (exit 3) when the database cannot be reached or is outdated.
+    """
+    store = connect_store(url)
+    revision = store.schema_revision()
+    if revision is None and create:
+        upgrade_schema(store)
+    elif revision is not None and revision != SCHEMA_HEAD:
+        raise StoreError("store.outdated", current=revision, head=SCHEMA_HEAD)
+    return store
+
+
+def upgrade_schema(store: Store) -> tuple[str | None, str]:
+    """Run alembic migrations up to head; returns (before, after). Safe to run twice."""
+    from alembic import command
+
+    from scheduler.store.migrations import alembic_config
+
+    before = store.schema_revision()
+    try:
+        with store.engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+    except (OperationalError, DBAPIError) as error:
+        raise store_error(store.url, error) from None
+    return before, SCHEMA_HEAD

@@ -1,0 +1,190 @@
+"""SQLAlchemy models: unit, person, task, completion, event, audit, meta.
+
+Instants are stored in UTC (:class:`UTCDateTime` refuses naive values and returns aware ones).
+Indexes follow what the sweep filters — (state, opens_at), (state, due_soon_at), (state, due_at)
+— so a tick costs what changes, not what is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as naive UTC (portable across SQLite and PostgreSQL)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class UnitRow(Base):
+    """A 党委, 党总支, 党支部 or 党小组."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(20), default="config")
+
+
+class PersonRow(Base):
+    """A member or applicant; people come from the config or from a roster import."""
+
+    __tablename__ = "person"
+    __table_args__ = (Index("ix_person_unit", "unit_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    roles: Mapped[list[Any]] = mapped_column(default=list)
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    joined: Mapped[date | None] = mapped_column(Date)
+    probation_start: Mapped[date | None] = mapped_column(Date)
+    mobile: Mapped[bool] = mapped_column(Boolean, default=False)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(20), default="config")
+
+
+class TaskRow(Base):
+    """One occurrence of one rule for one unit (and person) in one period."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "unit_id", "person_id", "period_key", name="uq_task_natural"),
+        Index("ix_task_state_opens", "state", "opens_at"),
+        Index("ix_task_state_due_soon", "state", "due_soon_at"),
+        Index("ix_task_state_due", "state", "due_at"),
+        Index("ix_task_unit", "unit_id"),
+        Index("ix_task_assignee", "assignee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    rule_id: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[str] = mapped_column(String(64))
+    # '' rather than NULL: NULLs are distinct under UNIQUE and would let duplicates in.
+    person_id: Mapped[str] = mapped_column(String(64), default="")
+    period_key: Mapped[str] = mapped_column(String(20))
+    period_start: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    opens_at: Mapped[datetime] = mapped_column()
+    due_soon_at: Mapped[datetime] = mapped_column()
+    due_at: Mapped[datetime] = mapped_column()
+    due_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20))
+    count_required: Mapped[int] = mapped_column(Integer, default=1)
+    count_done: Mapped[int] = mapped_column(Integer, default=0)
+    assignee_id: Mapped[str | None] = mapped_column(String(64))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_at: Mapped[datetime | None] = mapped_column()
+    stage: Mapped[str | None] = mapped_column(String(64))
+    parent_task_id: Mapped[int | None] = mapped_column(Integer)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    acked_at: Mapped[datetime | None] = mapped_column()
+    snoozed_until: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class CompletionRow(Base):
+    """An append-only record on a task: a completion, a waiver, or the reversal of one."""
+
+    __tablename__ = "completion"
+    __table_args__ = (Index("ix_completion_task", "task_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # done | waive | reversal
+    reverses_id: Mapped[int | None] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column()
+    happened_on: Mapped[date | None] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    expected: Mapped[int | None] = mapped_column(Integer)
+    present: Mapped[int | None] = mapped_column(Integer)
+    present_names: Mapped[list[Any]] = mapped_column(default=list)
+    absent_names: Mapped[list[Any]] = mapped_column(default=list)
+    quorum_met: Mapped[bool | None] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class EventRow(Base):
+    """A recorded fact that may trigger rules (hospitalization, job change, a problem found)."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[str | None] = mapped_column(String(64))
+    unit_id: Mapped[str | None] = mapped_column(String(64))
+    happened_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column()
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AuditRow(Base):
+    """Every change by a person or the daemon: who, when, what, before and after."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column()
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(300))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class MetaRow(Base):
+    """Small key/value facts about the store: last sync, config fingerprint."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column()

@@ -1,0 +1,88 @@
+"""State changes by time: upcoming → open → due soon → overdue.
+
+Each step selects through an index on (state, instant) and updates only the rows it found, so
+a tick costs what changes, not what is stored. Done, waived and retired are set by people
+(or by sync) and never by time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from scheduler import audit
+from scheduler.store.models import TaskRow
+
+UPCOMING, OPEN, DUE_SOON, OVERDUE = "upcoming", "open", "due_soon", "overdue"
+DONE, WAIVED, RETIRED = "done", "waived", "retired"
+ACTIVE_STATES = (UPCOMING, OPEN, DUE_SOON, OVERDUE)
+ALL_STATES = (*ACTIVE_STATES, DONE, WAIVED, RETIRED)
+BATCH = 5_000
+
+
+def state_at(now: datetime, opens_at: datetime, due_soon_at: datetime, due_at: datetime) -> str:
+    """The time-driven state of an unfinished task at ``now``."""
+    if now >= due_at:
+        return OVERDUE
+    if now >= due_soon_at:
+        return DUE_SOON
+    if now >= opens_at:
+        return OPEN
+    return UPCOMING
+
+
+@dataclass
+class SweepReport:
+    """What the sweep changed: (task id, key) per new state."""
+
+    changed: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: {OPEN: [], DUE_SOON: [], OVERDUE: []})
+
+    def count(self, state: str) -> int:
+        """How many tasks moved into ``state``."""
+        return len(self.changed[state])
+
+
+# (target state, the states it can come from, the instant that triggers it); latest first so a
+# task that slept through several thresholds lands in the right one in a single tick.
+_STEPS: list[tuple[str, tuple[str, ...], InstrumentedAttribute[datetime]]] = [
+    (OVERDUE, (UPCOMING, OPEN, DUE_SOON), TaskRow.due_at),
+    (DUE_SOON, (UPCOMING, OPEN), TaskRow.due_soon_at),
+    (OPEN, (UPCOMING,), TaskRow.opens_at),
+]
+
+
+def sweep(session: Session, now: datetime) -> SweepReport:
+    """Move every task whose threshold has passed into its new state, with an audit row each."""
+    report = SweepReport()
+    for target, sources, instant in _STEPS:
+        found = session.execute(
+            select(TaskRow.id, TaskRow.key, TaskRow.state).where(TaskRow.state.in_(sources), instant <= now)
+        ).all()
+        for start in range(0, len(found), BATCH):
+            chunk = found[start : start + BATCH]
+            ids = [row.id for row in chunk]
+            session.execute(
+                update(TaskRow)
+                .where(TaskRow.id.in_(ids), TaskRow.state.in_(sources))
+                .values(state=target, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            rows: list[dict[str, Any]] = [
+                {
+                    "at": now,
+                    "actor": audit.DAEMON,
+                    "action": "state",
+                    "entity": "task",
+                    "entity_id": str(row.id),
+                    "before": {"state": row.state},
+                    "after": {"state": target},
+                }
+                for row in chunk
+            ]
+            audit.record_many(session, rows)
+        report.changed[target].extend((row.id, row.key) for row in found)
+    return report

@@ -1,0 +1,394 @@
+"""Load and validate a config file, reporting every error at once with its key path and line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel, ValidationError
+
+from workflows.config.locate import Path as KeyPath
+from workflows.config.locate import key_lines, line_of
+from workflows.config.schema import Config, suggestion
+from workflows.i18n import Lang, ZhibuError, t
+from workflows.periods import MONTHS_IN, PERIOD_NAMES_ZH, PeriodKind
+from workflows.vocabulary import ALLOWED_PARENTS, UNIT_KIND_NAMES, normalize_unit_kind
+
+
+class Bilingual(NamedTuple):
+    """A parameter value that differs by language."""
+
+    zh: str
+    en: str
+
+    def render(self, lang: Lang) -> str:
+        """The text in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+
+_EXPECTED: dict[str, Bilingual] = {
+    "string": Bilingual("字符串", "a string"),
+    "int": Bilingual("整数", "an integer"),
+    "bool": Bilingual("true 或 false", "true or false"),
+    "date": Bilingual("日期（如 2026-01-01）", "a date such as 2026-01-01"),
+    "list": Bilingual("列表 [...]", "a list [...]"),
+    "table": Bilingual("表（table）", "a table"),
+    "duration": Bilingual("时长（如 7d）", "a duration such as 7d"),
+}
+_TYPE_TO_EXPECTED = {
+    "string_type": "string",
+    "int_type": "int",
+    "int_parsing": "int",
+    "int_from_float": "int",
+    "bool_type": "bool",
+    "bool_parsing": "bool",
+    "date_type": "date",
+    "date_parsing": "date",
+    "date_from_datetime_inexact": "date",
+    "date_from_datetime_parsing": "date",
+    "list_type": "list",
+    "dict_type": "table",
+    "model_type": "table",
+    "model_attributes_type": "table",
+    "timedelta_type": "duration",
+    "time_delta_type": "duration",
+}
+
+
+@dataclass(frozen=True)
+class ConfigIssue:
+    """One problem in a config file, located by key path and (when known) line."""
+
+    path: KeyPath
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None
+
+    @property
+    def dotted(self) -> str:
+        """The key path as people write it: ``units[2].parent``."""
+        text = ""
+        for part in self.path:
+            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        return text or "(top level)"
+
+    def render(self, lang: Lang) -> str:
+        """``line 12, units[2].parent: unknown unit 'zb9' — did you mean 'zb1'?``"""
+        params = {
+            name: value.render(lang) if isinstance(value, Bilingual) else value for name, value in self.params.items()
+        }
+        message = t(self.key, lang, **params)
+        if params.get("suggestion"):
+            message += t("config.did_you_mean", lang, suggestion=params["suggestion"])
+        where = self.dotted
+        if self.line is not None:
+            where = f"{t('config.at_line', lang, line=self.line)}, {where}"
+        return f"{where}: {message}"
+
+
+class ConfigError(ZhibuError):
+    """The config file cannot be used; exit 2, and nothing is written anywhere."""
+
+    exit_code = 2
+
+    def __init__(self, path: Path, issues: list[ConfigIssue]) -> None:
+        super().__init__("config.invalid", path=path, count=len(issues))
+        self.path = path
+        self.issues = issues
+
+    def message(self, lang: Lang) -> str:
+        """The headline, then one line per issue."""
+        lines = [t(self.key, lang, **self.params)]
+        lines.extend(f"  {issue.render(lang)}" for issue in self.issues)
+        return "\n".join(lines)
+
+
+@dataclass
+class LoadedConfig:
+    """A validated config with where it came from and a fingerprint of its content."""
+
+    path: Path
+    config: Config
+    warnings: list[ConfigIssue]
+    fingerprint: str
+
+    @property
+    def directory(self) -> Path:
+        """The folder holding the config: relative paths in it are relative to this."""
+        return self.path.parent
+
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def _substitute_env(value: Any, path: KeyPath, issues: list[ConfigIssue]) -> Any:
+    """Replace ``${VAR}`` (or ``${VAR:-default}``) in every string, so secrets stay out of files."""
+    if isinstance(value, dict):
+        return {k: _substitute_env(v, (*path, k), issues) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute_env(v, (*path, i), issues) for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+
+    def replace(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        found = os.environ.get(name, default)
+        if found is None:
+            issues.append(ConfigIssue(path, "config.env_missing", {"var": name}))
+            return ""
+        return found
+
+    return _ENV.sub(replace, value)
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema model that owns the key at ``loc`` (to suggest its valid keys)."""
+    current: Any = model
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            # a dict key (a rule id): the value type is the dict's value model
+            continue
+        current = _unwrap(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip list[...], dict[str, ...] and Optional down to the model inside, if any."""
+    for arg in (*getattr(annotation, "__args__", ()), annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+        inner = getattr(arg, "__args__", None)
+        if inner:
+            found = _unwrap(inner[-1])
+            if isinstance(found, type) and issubclass(found, BaseModel):
+                return found
+    return annotation
+
+
+def _issue_from_pydantic(error: Any) -> ConfigIssue:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "zhibu":
+        params = {k: v for k, v in ctx.items() if k != "key"}
+        return ConfigIssue(loc, ctx["key"], params)
+    if kind == "missing":
+        return ConfigIssue(loc, "config.missing")
+    if kind == "extra_forbidden":
+        owner = _model_at(Config, loc[:-1])
+        choices = list(owner.model_fields) if owner else []
+        name = str(loc[-1])
+        return ConfigIssue(loc, "config.unknown_key", {"key": name, "suggestion": suggestion(name, choices)})
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", ""))
+        choices = re.findall(r"'([^']*)'", expected)
+        given = error.get("input")
+        hint = suggestion(given, choices) if isinstance(given, str) else None
+        return ConfigIssue(loc, "config.one_of", {"choices": expected, "suggestion": hint})
+    if kind in ("greater_than_equal", "greater_than"):
+        return ConfigIssue(loc, "config.too_small", {"limit": ctx.get("ge", ctx.get("gt"))})
+    if kind in ("less_than_equal", "less_than"):
+        return ConfigIssue(loc, "config.too_large", {"limit": ctx.get("le", ctx.get("lt"))})
+    expected_kind = _TYPE_TO_EXPECTED.get(kind)
+    if expected_kind:
+        params = {"expected": _EXPECTED[expected_kind], "actual": error.get("input")}
+        return ConfigIssue(loc, "config.expected", params)
+    return ConfigIssue(
+        loc, "config.expected", {"expected": Bilingual(error["msg"], error["msg"]), "actual": error.get("input")}
+    )
+
+
+def _entries(raw: dict[str, Any], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = raw.get(name)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _cross_check(raw: dict[str, Any]) -> list[ConfigIssue]:
+    """Checks that span entries: ids, references, the unit tree, rule consistency."""
+    issues: list[ConfigIssue] = []
+    units: dict[str, tuple[int, dict[str, Any]]] = {}
+    for index, unit in _entries(raw, "units"):
+        ident = unit.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in units:
+            first = f"units[{units[ident][0]}]"
+            issues.append(ConfigIssue(("units", index, "id"), "config.duplicate_id", {"id": ident, "first": first}))
+        else:
+            units[ident] = (index, unit)
+    unit_ids = list(units)
+
+    def unknown_unit(path: KeyPath, ident: Any) -> None:
+        if isinstance(ident, str) and ident not in units:
+            issues.append(
+                ConfigIssue(path, "config.unknown_unit", {"id": ident, "suggestion": suggestion(ident, unit_ids)})
+            )
+
+    for index, unit in units.values():
+        parent = unit.get("parent")
+        unknown_unit(("units", index, "parent"), parent)
+        kind = normalize_unit_kind(str(unit.get("kind", "")))
+        parent_unit = units[parent][1] if isinstance(parent, str) and parent in units else None
+        parent_kind = normalize_unit_kind(str(parent_unit.get("kind", ""))) if parent_unit else None
+        if kind and parent_kind and parent_kind not in ALLOWED_PARENTS[kind]:
+            names = {
+                "parent": parent,
+                "parent_kind": Bilingual(*UNIT_KIND_NAMES[parent_kind]),
+                "kind": Bilingual(*UNIT_KIND_NAMES[kind]),
+            }
+            issues.append(ConfigIssue(("units", index, "parent"), "config.bad_parent_kind", names))
+    issues.extend(_cycles(units))
+
+    people: dict[str, int] = {}
+    for index, person in _entries(raw, "people"):
+        ident = person.get("id")
+        if isinstance(ident, str):
+            if ident in people:
+                first = f"people[{people[ident]}]"
+                issues.append(
+                    ConfigIssue(("people", index, "id"), "config.duplicate_id", {"id": ident, "first": first})
+                )
+            people.setdefault(ident, index)
+        unknown_unit(("people", index, "unit"), person.get("unit"))
+
+    rules = raw.get("rules")
+    aliases: dict[str, str] = {}
+    for rule_id, rule in rules.items() if isinstance(rules, dict) else []:
+        if not isinstance(rule, dict):
+            continue
+        path: KeyPath = ("rules", rule_id)
+        alias = rule.get("alias", rule_id)
+        if isinstance(alias, str):
+            if "/" in alias or not alias.strip():
+                issues.append(ConfigIssue((*path, "alias"), "config.bad_id", {"value": alias}))
+            elif alias in aliases:
+                issues.append(
+                    ConfigIssue((*path, "alias"), "config.duplicate_alias", {"alias": alias, "other": aliases[alias]})
+                )
+            aliases.setdefault(alias, rule_id)
+        for index, ident in enumerate(rule.get("unit_ids") or []):
+            unknown_unit((*path, "unit_ids", index), ident)
+        for field_name in ("owner", "escalate_to"):
+            refs = rule.get(field_name)
+            for index, ref in enumerate([refs] if isinstance(refs, str) else refs or []):
+                if not isinstance(ref, str):
+                    continue
+                ref = ref.strip()
+                if ref.startswith("person:") and ref[7:] not in people:
+                    issues.append(
+                        ConfigIssue(
+                            (*path, field_name, index),
+                            "config.unknown_person",
+                            {"id": ref[7:], "suggestion": suggestion(ref[7:], list(people))},
+                        )
+                    )
+                if ref == "self" and not rule.get("per_person"):
+                    issues.append(ConfigIssue((*path, field_name, index), "config.self_needs_per_person"))
+        issues.extend(_check_due(path, rule))
+    return issues
+
+
+def _check_due(path: KeyPath, rule: dict[str, Any]) -> list[ConfigIssue]:
+    every = rule.get("every")
+    if every not in set(PeriodKind):
+        return []
+    kind = PeriodKind(every)
+    if kind is PeriodKind.WEEK:
+        if rule.get("due_day") is not None or rule.get("due_month") is not None:
+            return [ConfigIssue((*path, "due_day"), "config.due_day_week")]
+        return []
+    if rule.get("due_weekday") is not None:
+        return [ConfigIssue((*path, "due_weekday"), "config.due_weekday_not_week")]
+    due_month = rule.get("due_month")
+    months = MONTHS_IN[kind]
+    if isinstance(due_month, int) and not 1 <= due_month <= months:
+        period = Bilingual(PERIOD_NAMES_ZH[kind], kind.value)
+        return [ConfigIssue((*path, "due_month"), "config.due_month_range", {"months": months, "period": period})]
+    return []
+
+
+def _cycles(units: dict[str, tuple[int, dict[str, Any]]]) -> list[ConfigIssue]:
+    issues: list[ConfigIssue] = []
+    reported: set[str] = set()
+    for start in units:
+        chain: list[str] = []
+        current: Any = start
+        while isinstance(current, str) and current in units and current not in chain:
+            chain.append(current)
+            current = units[current][1].get("parent")
+        if isinstance(current, str) and current in chain:
+            cycle = chain[chain.index(current) :]
+            if not reported.intersection(cycle):
+                reported.update(cycle)
+                index = units[cycle[0]][0]
+                text = " → ".join([*cycle, cycle[0]])
+                issues.append(ConfigIssue(("units", index, "parent"), "config.unit_cycle", {"cycle": text}))
+    return issues
+
+
+def _warnings(config: Config) -> list[ConfigIssue]:
+    warnings = []
+    kinds = {unit.id: unit.kind for unit in config.units}
+    for rule_id, rule in config.rules.items():
+        if not rule.enabled:
+            continue
+        scope = rule.unit_ids if rule.unit_ids is not None else [u for u, k in kinds.items() if k in rule.unit_kinds]
+        if not scope:
+            warnings.append(ConfigIssue(("rules", rule_id), "config.no_units_match"))
+    return warnings
+
+
+def parse_config(text: str, path: Path) -> LoadedConfig:
+    """Validate config ``text`` (read from ``path``); raise :class:`ConfigError` with every issue."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        reason = str(error)
+        match = re.search(r"line (\d+)", reason)
+        line = int(match.group(1)) if match else None
+        raise ConfigError(path, [ConfigIssue((), "config.toml", {"path": path, "reason": reason}, line)]) from None
+    issues: list[ConfigIssue] = []
+    raw = _substitute_env(raw, (), issues)
+    config: Config | None = None
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as error:
+        issues.extend(_issue_from_pydantic(e) for e in error.errors())
+    issues.extend(_cross_check(raw))
+    if issues:
+        lines = key_lines(text)
+        located = [ConfigIssue(i.path, i.key, i.params, line_of(lines, i.path)) for i in issues]
+        located.sort(key=lambda issue: (issue.line or 0, issue.dotted))
+        raise ConfigError(path, located)
+    assert config is not None
+    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
+    lines = key_lines(text)
+    warnings = [ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path)) for w in _warnings(config)]
+    return LoadedConfig(path=path, config=config, warnings=warnings, fingerprint=fingerprint)
+
+
+def load_config(path: Path) -> LoadedConfig:
+    """Read and validate the config file at ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, [ConfigIssue((), "config.not_found", {"path": path})]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, [ConfigIssue((), "config.env_file", {"path": path, "reason": error})]) from None
+    return parse_config(text, path.resolve())

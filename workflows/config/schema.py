@@ -1,0 +1,363 @@
+"""The configuration schema: one source of truth for every key, its type, default and meaning.
+
+``zhibu check`` validates against these models, the README's reference is generated from them
+(a test keeps the two in step), and ``config.example.toml`` is validated by the same code.
+Each field's description is bilingual: ``"中文 | English"``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from workflows.calendar import RestDayPolicy
+from workflows.durations import parse_duration
+from workflows.periods import PeriodKind
+from workflows.vocabulary import (
+    ROLE_ALIASES,
+    STATUS_ALIASES,
+    UNIT_KIND_ALIASES,
+    Status,
+    UnitKind,
+    normalize_role,
+    normalize_status,
+    normalize_unit_kind,
+)
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-\u3400-\u9fff]+$")
+
+
+def zhibu_error(key: str, **params: Any) -> PydanticCustomError:
+    """A validation error carrying one of our message keys, rendered later in zh or en."""
+    return PydanticCustomError("zhibu", key, {"key": key, **params})
+
+
+def suggestion(value: str, choices: list[str]) -> str | None:
+    """The closest choice to a mistyped ``value``, if any is close enough."""
+    found = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _ident(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise zhibu_error("config.bad_id", value=value)
+    return value
+
+
+def _duration(value: object) -> object:
+    if isinstance(value, str):
+        parsed = parse_duration(value)
+        if parsed is None:
+            raise zhibu_error("config.bad_duration", value=value)
+        return parsed
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise zhibu_error("config.bad_timezone", value=value) from None
+    return value
+
+
+def _normalizer(table: dict[str, Any], key: str, field: str) -> Any:
+    def normalize(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        found = table.get(value.strip())
+        if found is not None:
+            return found
+        raise zhibu_error(key, **{field: value}, suggestion=suggestion(value, list(table)))
+
+    return normalize
+
+
+def _role(value: str) -> str:
+    role = normalize_role(value)
+    if role is None:
+        raise zhibu_error("config.unknown_role", role=value, suggestion=suggestion(value, list(ROLE_ALIASES)))
+    return role
+
+
+RECIPIENT_PATTERN = re.compile(r"^(?:(role):([^@\s]+)(@parent)?|(person):(\S+)|(self))$")
+
+
+def _recipients(value: object) -> object:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return value
+    normalized: list[object] = []
+    for item in items:
+        if not isinstance(item, str):
+            normalized.append(item)
+            continue
+        match = RECIPIENT_PATTERN.match(item.strip())
+        if not match:
+            raise zhibu_error("config.bad_recipient", value=item)
+        if match.group(1):
+            role = _role(match.group(2))
+            normalized.append(f"role:{role}{match.group(3) or ''}")
+        else:
+            normalized.append(item.strip())
+    return normalized
+
+
+Ident = Annotated[str, AfterValidator(_ident)]
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+Timezone = Annotated[str, AfterValidator(_timezone)]
+RoleId = Annotated[str, AfterValidator(_role)]
+UnitKindField = Annotated[UnitKind, BeforeValidator(_normalizer(UNIT_KIND_ALIASES, "config.unknown_unit_kind", "kind"))]
+StatusField = Annotated[Status, BeforeValidator(_normalizer(STATUS_ALIASES, "config.unknown_status", "status"))]
+Recipients = Annotated[list[str], BeforeValidator(_recipients)]
+
+# Re-exported for the loader's typo suggestions and for the reference generator.
+NORMALIZERS = {"role": normalize_role, "status": normalize_status, "kind": normalize_unit_kind}
+
+
+def describe(zh: str, en: str, example: object = None) -> Any:
+    """Field metadata: bilingual description plus an optional example for the reference."""
+    extra: dict[str, Any] = {"zh": zh}
+    if example is not None:
+        extra["example"] = example
+    return {"description": en, "json_schema_extra": extra}
+
+
+class Section(BaseModel):
+    """Base of every table: unknown keys are errors, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=False)
+
+
+class OrgSection(Section):
+    """[org] — the organization as a whole."""
+
+    name: str = Field(**describe("组织名称，出现在提醒和报表中", "Name shown in reminders and reports", "某局机关党委"))
+    timezone: Timezone = Field(
+        "Asia/Shanghai",
+        **describe("计算周期、截止日期用的时区", "Zone in which periods and deadlines are computed"),
+    )
+    locale: Literal["zh", "en"] = Field("zh", **describe("界面语言：zh 或 en", "Language of messages: zh or en"))
+    calendar: str = Field(
+        "CN",
+        **describe(
+            "工作日历（holidays 包的国家代码，含调休）",
+            "Working-day calendar (holidays country code, 调休 included)",
+        ),
+    )
+    deadline_on_rest_day: RestDayPolicy = Field(
+        RestDayPolicy.PREVIOUS,
+        **describe(
+            "截止日遇休息日时：keep 不变、previous 提前到上一个工作日、next 顺延",
+            "A deadline on a rest day: keep, previous working day, or next working day",
+        ),
+    )
+    due_soon: Duration = Field(
+        timedelta(days=7),
+        **describe("截止前多久算“临近截止”", "How long before the deadline a task is due soon", "7d"),
+    )
+
+
+class StoreSection(Section):
+    """[store] — where tasks and records are kept."""
+
+    url: str = Field(
+        "sqlite:///zhibu.db",
+        **describe(
+            "数据库地址（SQLAlchemy URL）；SQLite 相对路径相对于配置文件所在目录",
+            "Database URL (SQLAlchemy); a relative SQLite path is relative to the config file",
+            "postgresql+psycopg://zhibu@/zhibu",
+        ),
+    )
+
+
+class SyncSection(Section):
+    """[sync] — how far ahead tasks are created."""
+
+    horizon: int = Field(
+        1,
+        ge=0,
+        le=12,
+        **describe(
+            "除当前周期外，提前生成几个周期的任务",
+            "How many periods after the current one to create tasks for",
+        ),
+    )
+
+
+class DaemonSection(Section):
+    """[daemon] — the service started by ``zhibu run``."""
+
+    tick_interval: Duration = Field(
+        timedelta(minutes=5),
+        **describe("多久检查一次", "How often the daemon runs a tick", "5m"),
+    )
+
+
+class UnitEntry(Section):
+    """[[units]] — one 党委, 党总支, 党支部 or 党小组."""
+
+    id: Ident = Field(**describe("简短的唯一编号，用在任务编号中", "Short unique id, used in task keys", "zb1"))
+    name: str = Field(**describe("组织全称", "Full name", "第一党支部"))
+    kind: UnitKindField = Field(
+        **describe(
+            "类型：committee 党委、general_branch 党总支、branch 党支部、group 党小组",
+            "Kind: committee, general_branch, branch or group",
+            "branch",
+        )
+    )
+    parent: Ident | None = Field(
+        None, **describe("上级组织的 id（最上级不填）", "Id of the parent unit (none at the top)", "jgdw")
+    )
+
+
+class PersonEntry(Section):
+    """[[people]] — a member or applicant (large rosters are imported instead)."""
+
+    id: Ident = Field(**describe("唯一编号（如工号或拼音）", "Unique id (staff number or pinyin)", "zhangsan"))
+    name: str = Field(**describe("姓名", "Name", "张三"))
+    unit: Ident = Field(**describe("所在组织的 id", "Id of the person's unit", "zb1"))
+    status: StatusField = Field(
+        Status.FULL,
+        **describe(
+            "人员类别：full 正式党员、probationary 预备党员、activist 积极分子、target 发展对象、applicant 申请人",
+            "Status: full, probationary, activist, target or applicant",
+        ),
+    )
+    roles: list[RoleId] = Field(
+        default_factory=list,
+        **describe("在本组织中的职务，如 书记、组织委员", "Roles in the unit, e.g. secretary", ["书记"]),
+    )
+    email: str | None = Field(None, **describe("电子邮箱", "Email address"))
+    phone: str | None = Field(None, **describe("手机号", "Mobile phone"))
+    joined: date | None = Field(None, **describe("入党日期", "Date of joining the Party"))
+    probation_start: date | None = Field(None, **describe("预备期开始日期", "Start of the probation year"))
+    mobile: bool = Field(False, **describe("是否流动党员", "Works elsewhere (流动党员)"))
+    retired: bool = Field(False, **describe("是否离退休", "Retired"))
+
+
+class RuleEntry(Section):
+    """[rules.ID] — one recurring obligation."""
+
+    alias: str | None = Field(
+        None,
+        **describe(
+            "任务编号中的简称（默认为规则 id），如 支委会",
+            "Short name used in task keys (defaults to the rule id)",
+            "支委会",
+        ),
+    )
+    title: str = Field(**describe("名称", "Title", "支部委员会会议"))
+    title_en: str | None = Field(None, **describe("英文名称", "English title"))
+    every: PeriodKind = Field(
+        **describe(
+            "周期：week、month、quarter、half、year",
+            "Period: week, month, quarter, half or year",
+            "month",
+        )
+    )
+    unit_kinds: list[UnitKindField] = Field(
+        default_factory=lambda: [UnitKind.BRANCH],
+        **describe("适用的组织类型", "Kinds of unit the rule applies to", ["branch"]),
+    )
+    unit_ids: list[Ident] | None = Field(
+        None, **describe("只适用于这些组织（不填则按类型）", "Only these units (default: by kind)")
+    )
+    min_per_period: int = Field(
+        1,
+        ge=1,
+        **describe("每个周期至少完成几次（配额）", "How many completions each period needs (a quota)"),
+    )
+    per_person: bool = Field(False, **describe("为每名符合条件的人员各生成一项任务", "One task per selected person"))
+    person_status: list[StatusField] = Field(
+        default_factory=lambda: [Status.FULL, Status.PROBATIONARY],
+        **describe("按人生成时选哪些类别的人员", "Statuses selected by a per-person rule"),
+    )
+    person_roles: list[RoleId] = Field(
+        default_factory=list,
+        **describe(
+            "按人生成时只选有这些职务的人（不填则不限）",
+            "Only people with one of these roles (default: anyone)",
+        ),
+    )
+    due_day: int | None = Field(
+        None,
+        ge=1,
+        le=31,
+        **describe(
+            "截止于当月第几日（超过月末按月末计）；不填则为周期最后一天",
+            "Due on this day of the month (clamped to the month's end); default: the period's last day",
+            15,
+        ),
+    )
+    due_month: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        **describe(
+            "季度/半年/年度规则截止于周期中的第几个月（默认最后一个月）",
+            "For quarter/half/year rules: which month of the period (default: the last)",
+        ),
+    )
+    due_weekday: int | None = Field(
+        None,
+        ge=1,
+        le=7,
+        **describe("按周规则截止于周几（1=周一）", "Weekly rules: due weekday (1=Monday)", 4),
+    )
+    opens_before: Duration | None = Field(
+        None,
+        **describe(
+            "截止前多久开始（默认周期开始即开始）",
+            "Open this long before the deadline (default: when the period starts)",
+        ),
+    )
+    due_soon: Duration | None = Field(None, **describe("覆盖 [org] due_soon", "Overrides [org] due_soon"))
+    deadline_on_rest_day: RestDayPolicy | None = Field(
+        None, **describe("覆盖 [org] deadline_on_rest_day", "Overrides [org] deadline_on_rest_day")
+    )
+    owner: Recipients = Field(
+        default_factory=lambda: ["role:secretary"],
+        **describe(
+            "责任人，按顺序取第一个找到的：role:书记、role:书记@parent、person:ID、self",
+            "Owner, first match wins: role:ROLE, role:ROLE@parent, person:ID, self",
+            ["role:书记"],
+        ),
+    )
+    escalate_to: Recipients = Field(
+        default_factory=list,
+        **describe("逾期后上报给谁", "Who is told when it is overdue", ["role:书记@parent"]),
+    )
+    quorum: Literal["members", "committee"] | None = Field(
+        None,
+        **describe(
+            "登记完成时核对法定人数：members 有表决权的党员过半、committee 委员过半",
+            "Quorum checked on completion: members (voting members) or committee",
+        ),
+    )
+    enabled: bool = Field(True, **describe("是否启用", "Whether the rule is active"))
+    source: str | None = Field(
+        None, **describe("依据（条例条款）", "Where the obligation comes from", "支部工作条例 第十二条")
+    )
+
+
+class Config(Section):
+    """The whole configuration file."""
+
+    org: OrgSection = Field(**describe("组织基本信息", "The organization"))
+    store: StoreSection = Field(default_factory=StoreSection, **describe("数据库", "Storage"))
+    sync: SyncSection = Field(default_factory=SyncSection, **describe("任务生成", "Task creation"))
+    daemon: DaemonSection = Field(default_factory=DaemonSection, **describe("后台服务", "The daemon"))
+    units: list[UnitEntry] = Field(**describe("组织树", "The unit tree"))
+    people: list[PersonEntry] = Field(
+        default_factory=list, **describe("人员（少量时可直接写在配置中）", "People (small orgs)")
+    )
+    rules: dict[Ident, RuleEntry] = Field(
+        default_factory=dict, **describe("规则（各项工作）", "Rules (the obligations)")
+    )

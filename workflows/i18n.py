@@ -1,0 +1,301 @@
+"""Bilingual messages (Chinese first, English available) and the error base class.
+
+Every sentence a secretary reads comes from :data:`MESSAGES`, keyed by a stable id, so the
+same error can be shown in zh or en and tests can assert on the key instead of the wording.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+# key -> (zh, en); str.format placeholders shared by both.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # configuration
+    "config.not_found": ("找不到配置文件 {path}", "config file not found: {path}"),
+    "config.toml": (
+        "{path} 不是合法的 TOML：{reason}",
+        "{path} is not valid TOML: {reason}",
+    ),
+    "config.invalid": (
+        "配置文件 {path} 有 {count} 处错误：",
+        "config file {path} has {count} error(s):",
+    ),
+    "config.ok": (
+        "配置正确：{units} 个组织，{people} 名人员，{rules} 条规则。",
+        "config is valid: {units} units, {people} people, {rules} rules.",
+    ),
+    "config.missing": ("缺少必填项", "required key is missing"),
+    "config.unknown_key": ("未知的键 '{key}'", "unknown key '{key}'"),
+    "config.did_you_mean": ("，是否应为 '{suggestion}'？", " — did you mean '{suggestion}'?"),
+    "config.expected": ("应为{expected}，实际为 {actual!r}", "expected {expected}, got {actual!r}"),
+    "config.one_of": ("应为以下之一：{choices}", "expected one of: {choices}"),
+    "config.too_small": ("应不小于 {limit}", "must be at least {limit}"),
+    "config.too_large": ("应不大于 {limit}", "must be at most {limit}"),
+    "config.duplicate_id": (
+        "id '{id}' 重复（第一次出现在 {first}）",
+        "duplicate id '{id}' (first defined at {first})",
+    ),
+    "config.unknown_unit": ("未定义的组织 '{id}'", "unknown unit '{id}'"),
+    "config.unknown_person": ("未定义的人员 '{id}'", "unknown person '{id}'"),
+    "config.unknown_role": ("未知的职务 '{role}'", "unknown role '{role}'"),
+    "config.unknown_status": ("未知的人员类别 '{status}'", "unknown member status '{status}'"),
+    "config.unknown_unit_kind": ("未知的组织类型 '{kind}'", "unknown unit kind '{kind}'"),
+    "config.warning": ("提示", "warning"),
+    "config.at_line": ("第 {line} 行", "line {line}"),
+    "config.unit_cycle": (
+        "组织隶属关系出现循环：{cycle}",
+        "the unit tree has a cycle: {cycle}",
+    ),
+    "config.bad_parent_kind": (
+        "上级组织 '{parent}' 是{parent_kind}，不能领导{kind}",
+        "parent '{parent}' is a {parent_kind} and cannot contain a {kind}",
+    ),
+    "config.bad_duration": (
+        "无法识别的时长 {value!r}，应写作 30m、12h、7d 或 2w",
+        "bad duration {value!r}; write e.g. 30m, 12h, 7d or 2w",
+    ),
+    "config.bad_timezone": ("未知的时区 {value!r}", "unknown time zone {value!r}"),
+    "config.bad_id": (
+        "id {value!r} 只能包含字母、数字、汉字和 - _ .",
+        "id {value!r} may contain only letters, digits, Chinese characters and - _ .",
+    ),
+    "config.bad_recipient": (
+        "无法识别的责任人 {value!r}，应写作 role:书记、role:书记@parent、person:ID 或 self",
+        "bad owner {value!r}; write role:secretary, role:secretary@parent, person:ID or self",
+    ),
+    "config.self_needs_per_person": (
+        "'self' 只能用于按人生成的规则（per_person = true）",
+        "'self' is only valid on a per-person rule (per_person = true)",
+    ),
+    "config.duplicate_alias": (
+        "规则简称 '{alias}' 与规则 '{other}' 重复",
+        "rule alias '{alias}' is also used by rule '{other}'",
+    ),
+    "config.due_day_week": (
+        "按周的规则用 due_weekday（1=周一 … 7=周日），不用 due_day/due_month",
+        "a weekly rule takes due_weekday (1=Monday … 7=Sunday), not due_day/due_month",
+    ),
+    "config.due_weekday_not_week": (
+        'due_weekday 只能用于按周的规则（every = "week"）',
+        'due_weekday is only valid when every = "week"',
+    ),
+    "config.due_month_range": (
+        "due_month 应在 1 到 {months} 之间（一个{period}有 {months} 个月）",
+        "due_month must be between 1 and {months} (a {period} has {months} months)",
+    ),
+    "config.no_units_match": (
+        "没有任何组织符合该规则的范围",
+        "no unit matches this rule's scope",
+    ),
+    "config.env_missing": (
+        "环境变量 {var} 未设置",
+        "environment variable {var} is not set",
+    ),
+    "config.env_file": (
+        "无法读取 {path}：{reason}",
+        "cannot read {path}: {reason}",
+    ),
+    "config.exists": (
+        "{path} 已存在，未覆盖（加 --force 可覆盖）",
+        "{path} already exists and was not overwritten (use --force)",
+    ),
+    "config.written": ("已写入配置文件 {path}", "wrote config file {path}"),
+    # store
+    "store.unavailable": (
+        "无法打开数据库 {url}：{reason}",
+        "cannot open the store {url}: {reason}",
+    ),
+    "store.readonly": (
+        "数据库 {url} 是只读的，未做任何修改：{reason}",
+        "the store {url} is read-only; nothing was changed: {reason}",
+    ),
+    "store.outdated": (
+        "数据库结构版本为 {current}，需要 {head}：请运行 zhibu db upgrade",
+        "the store schema is at {current}, {head} is needed: run zhibu db upgrade",
+    ),
+    "store.upgraded": ("数据库已升级到 {head}", "store upgraded to {head}"),
+    "store.current": ("数据库已是最新版本 {head}", "store is already at {head}"),
+    # time
+    "time.bad_instant": (
+        "无法识别的时间 {value!r}，应写作 2026-03-31、2026-03-31T09:00 或 2026-03-31T09:00+08:00",
+        "bad time {value!r}; write 2026-03-31, 2026-03-31T09:00 or 2026-03-31T09:00+08:00",
+    ),
+    "time.bad_date": (
+        "无法识别的日期 {value!r}，应写作 2026-03-31",
+        "bad date {value!r}; write 2026-03-31",
+    ),
+    "time.bad_period": (
+        "无法识别的周期 {value!r}，应写作 2026、2026H1、2026Q1、2026-03 或 2026-W05",
+        "bad period {value!r}; write 2026, 2026H1, 2026Q1, 2026-03 or 2026-W05",
+    ),
+    "time.bad_range": (
+        "开始日期 {start} 晚于结束日期 {end}",
+        "start {start} is after end {end}",
+    ),
+    # tasks
+    "task.not_found": ("找不到任务 '{key}'。", "no task '{key}'."),
+    "task.suggest": ("您是不是要找：", "Did you mean:"),
+    "task.none": ("没有符合条件的任务。", "no task matches."),
+    "task.waived": (
+        "任务 {key} 已于 {on} 免除（{reason}），不能再登记完成；如需撤销免除请运行 zhibu undo {key}",
+        "task {key} was waived on {on} ({reason}); run zhibu undo {key} first to record it",
+    ),
+    "task.already_done": (
+        "任务 {key} 已完成（{on}）；如登记有误请先运行 zhibu undo {key}",
+        "task {key} is already done ({on}); run zhibu undo {key} first if that was a mistake",
+    ),
+    "task.retired": (
+        "任务 {key} 对应的规则或人员已不在配置中，任务已停用",
+        "task {key} is retired: its rule, unit or person is no longer configured",
+    ),
+    "task.future": (
+        "日期 {on} 在今天（{today}）之后，不能登记尚未发生的事",
+        "the date {on} is after today ({today}); only what already happened can be recorded",
+    ),
+    "task.before_period": (
+        "日期 {on} 早于该任务所属周期 {period}（自 {start} 起），不能计入",
+        "the date {on} is before the task's period {period} (which starts {start})",
+    ),
+    "task.nothing_to_undo": (
+        "任务 {key} 没有可撤销的登记",
+        "task {key} has no record to undo",
+    ),
+    "task.already_waived": ("任务 {key} 已免除", "task {key} is already waived"),
+    "task.recorded": (
+        "已登记 {key}：{on}（{count}/{required}）",
+        "recorded {key}: {on} ({count}/{required})",
+    ),
+    "task.recorded_late": (
+        "注意：截止日期为 {due}，本次按逾期完成记录",
+        "note: the deadline was {due}; this is recorded as late",
+    ),
+    "task.quorum_ok": (
+        "法定人数：应到 {expected}，实到 {present}，已超过半数",
+        "quorum: {present} of {expected} present, more than half",
+    ),
+    "task.quorum_failed": (
+        "未达到法定人数：应到 {expected}，实到 {present}，未超过半数，会议不能作出决定",
+        "no quorum: {present} of {expected} present, not more than half; the meeting cannot take decisions",
+    ),
+    "task.quorum_unknown": (
+        "未填写到会人数，无法判断是否达到法定人数（用 --attendees、--present 或 --absent）",
+        "attendance not given, so the quorum cannot be checked (use --attendees, --present or --absent)",
+    ),
+    "task.quorum_ambiguous": (
+        "仅凭实到人数 {present} 无法判断有表决权的党员是否过半（应到有表决权 {voting}，其中可能含预备党员）；"
+        "请用 --present 或 --absent 填写名单",
+        "a head count of {present} cannot tell whether more than half of the {voting} voting "
+        "members came (probationary members do not vote); give --present or --absent names",
+    ),
+    "task.unknown_attendee": (
+        "到会/缺席名单中的 '{name}' 不是 {unit} 的成员",
+        "'{name}' in the attendance list is not a member of {unit}",
+    ),
+    "task.attachment_missing": (
+        "附件 {path} 不存在（可填写文件路径或以 http(s):// 开头的链接）",
+        "attachment {path} does not exist (give a file path or an http(s):// link)",
+    ),
+    "task.not_quorum_rule": (
+        "{key} 不核对法定人数，已忽略到会名单",
+        "{key} has no quorum check; the attendance was recorded as given",
+    ),
+    "task.undone": ("已撤销 {key} 的登记（#{record}）", "undid record #{record} of {key}"),
+    "task.waived_ok": ("已免除 {key}：{reason}", "waived {key}: {reason}"),
+    # runs
+    "sync.report": (
+        "同步完成：新建 {created} 项任务，停用 {retired} 项",
+        "sync: {created} task(s) created, {retired} retired",
+    ),
+    "sync.skipped": (
+        "配置和周期均无变化，无需生成新任务",
+        "nothing changed since the last sync; no task to create",
+    ),
+    "tick.report": (
+        "{now}：新建 {created} 项，开始 {opened} 项，临近截止 {due_soon} 项，逾期 {overdue} 项",
+        "{now}: {created} created, {opened} opened, {due_soon} due soon, {overdue} overdue",
+    ),
+    "tick.totals": (
+        "当前：进行中 {open} 项，临近截止 {due_soon} 项，已逾期 {overdue} 项",
+        "now: {open} open, {due_soon} due soon, {overdue} overdue",
+    ),
+    "tick.section_due_soon": ("临近截止：", "due soon:"),
+    "tick.section_overdue": ("已逾期：", "overdue:"),
+    "tick.more": ("……另有 {count} 项", "… and {count} more"),
+    "run.started": (
+        "zhibu 已启动：每 {interval} 检查一次，数据库 {url}；按 Ctrl+C 停止",
+        "zhibu started: a tick every {interval}, store {url}; press Ctrl+C to stop",
+    ),
+    "run.stopped": ("zhibu 已停止", "zhibu stopped"),
+    "col.id": ("ID", "ID"),
+    "col.key": ("任务编号", "key"),
+    "col.title": ("名称", "title"),
+    "col.unit": ("组织", "unit"),
+    "col.opens": ("开始", "opens"),
+    "col.due": ("截止", "due"),
+    "col.state": ("状态", "state"),
+    "col.count": ("次数", "count"),
+    "col.assignee": ("负责人", "owner"),
+    "show.records": ("登记记录：", "records:"),
+    "show.history": ("变更记录：", "history:"),
+    "show.none": ("（无）", "(none)"),
+    "record.done": ("完成", "done"),
+    "record.waive": ("免除", "waived"),
+    "record.reversal": ("撤销 #{id}", "undid #{id}"),
+    "plan.total": ("共 {count} 项", "{count} occurrence(s)"),
+    # states
+    "state.upcoming": ("未开始", "upcoming"),
+    "state.open": ("进行中", "open"),
+    "state.due_soon": ("临近截止", "due soon"),
+    "state.overdue": ("已逾期", "overdue"),
+    "state.done": ("已完成", "done"),
+    "state.waived": ("已免除", "waived"),
+    "state.retired": ("已停用", "retired"),
+    "state.late": ("逾期完成", "done late"),
+}
+
+
+def t(key: str, lang: Lang, /, **params: Any) -> str:
+    """Render message ``key`` in ``lang`` with ``params``."""
+    zh, en = MESSAGES[key]
+    template = zh if lang == "zh" else en
+    return template.format(**params)
+
+
+class ZhibuError(Exception):
+    """An error a user can act on, rendered in zh or en; ``exit_code`` follows the CLI contract."""
+
+    exit_code = 1
+
+    def __init__(self, key: str, /, *, details: list[str] | None = None, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+        self.details = details or []
+
+    def message(self, lang: Lang) -> str:
+        """The whole message, with any detail lines below the headline."""
+        lines = [t(self.key, lang, **self.params)]
+        lines.extend(self.details)
+        suggestions = self.params.get("suggestions")
+        if suggestions:
+            lines.append(t("task.suggest", lang))
+            lines.extend(f"  {item}" for item in suggestions)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+class UsageError(ZhibuError):
+    """Bad input on the command line (exit 2)."""
+
+    exit_code = 2
+
+
+class NotFoundError(ZhibuError):
+    """Nothing matched (exit 1)."""
+
+    exit_code = 1

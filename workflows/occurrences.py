@@ -1,0 +1,179 @@
+"""The rule engine: rules + roster + calendar + a date range → occurrences (pure, no I/O).
+
+An occurrence is one obligation of one unit (and person, for per-person rules) in one period,
+with its opening, due-soon and due instants in UTC computed from local dates in the org's zone.
+"""
+
+from __future__ import annotations
+
+import calendar as monthcal
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from workflows.calendar import RestDayPolicy, WorkCalendar, end_of_local_day, local_midnight
+from workflows.periods import MONTHS_IN, Period, PeriodKind, period_containing, periods_overlapping
+from workflows.roster import Person, Roster, Unit
+from workflows.rules import Rule
+
+
+def task_key(unit_id: str, alias: str, period_key: str, person_id: str = "") -> str:
+    """The key people read and type: ``zb1/支委会/2026-11`` or ``zb1/党费/2026Q1/zhang``."""
+    key = f"{unit_id}/{alias}/{period_key}"
+    return f"{key}/{person_id}" if person_id else key
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One materializable obligation; ``person_id`` is empty unless the rule is per person."""
+
+    rule_id: str
+    alias: str
+    unit_id: str
+    person_id: str
+    period_key: str
+    period_start: date
+    opens_at: datetime
+    due_soon_at: datetime
+    due_at: datetime
+    due_on: date
+    count_required: int
+    title: str
+    assignee_id: str | None
+
+    @property
+    def key(self) -> str:
+        """The human task key."""
+        return task_key(self.unit_id, self.alias, self.period_key, self.person_id)
+
+    @property
+    def natural_key(self) -> tuple[str, str, str, str]:
+        """What makes an occurrence unique: (rule, unit, person, period)."""
+        return (self.rule_id, self.unit_id, self.person_id, self.period_key)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def nominal_due_date(rule: Rule, period: Period) -> date:
+    """The due date the rule names, before any rest-day adjustment."""
+    if period.kind is PeriodKind.WEEK:
+        if rule.due_weekday:
+            return period.start + timedelta(days=rule.due_weekday - 1)
+        return period.last_day
+    if rule.due_day is None and rule.due_month is None:
+        return period.last_day
+    month_index = (rule.due_month or MONTHS_IN[period.kind]) - 1
+    month_start = _add_months(period.start, month_index)
+    days_in_month = monthcal.monthrange(month_start.year, month_start.month)[1]
+    if rule.due_day is None:
+        return month_start.replace(day=days_in_month)
+    return month_start.replace(day=min(rule.due_day, days_in_month))
+
+
+def due_date(rule: Rule, period: Period, workdays: WorkCalendar) -> date:
+    """The due date after moving it off a rest day, never before the period starts."""
+    nominal = nominal_due_date(rule, period)
+    adjusted = workdays.adjust(nominal, rule.rest_day)
+    if adjusted < period.start:
+        return workdays.adjust(nominal, RestDayPolicy.KEEP)
+    return adjusted
+
+
+def units_in_scope(rule: Rule, roster: Roster) -> list[Unit]:
+    """The units a rule applies to, by explicit id or by kind, sorted by id."""
+    if rule.unit_ids is not None:
+        selected = [roster.units[u] for u in rule.unit_ids if u in roster.units]
+    else:
+        selected = [u for u in roster.units.values() if u.kind in rule.unit_kinds]
+    return sorted(selected, key=lambda u: u.id)
+
+
+def people_in_scope(rule: Rule, roster: Roster, unit: Unit) -> list[Person]:
+    """The people a per-person rule selects in ``unit`` (its party groups included)."""
+    selected = [
+        p
+        for p in roster.people_in(unit.id, with_subunits=True)
+        if p.status in rule.person_status and (not rule.person_roles or p.roles & rule.person_roles)
+    ]
+    return sorted(selected, key=lambda p: p.id)
+
+
+def resolve_owner(refs: Iterable[str], roster: Roster, unit: Unit, person: Person | None) -> str | None:
+    """The first person matching ``refs`` (role:R, role:R@parent, person:ID, self), or None."""
+    for ref in refs:
+        if ref == "self":
+            if person is not None:
+                return person.id
+            continue
+        kind, _, value = ref.partition(":")
+        if kind == "person":
+            return value
+        role, _, where = value.partition("@")
+        target = unit.parent_id if where == "parent" else unit.id
+        holders = roster.holders(target, role) if target else []
+        if holders:
+            return holders[0].id
+    return None
+
+
+def occurrences_of(
+    rule: Rule, roster: Roster, zone: ZoneInfo, workdays: WorkCalendar, first: date, last: date
+) -> Iterator[Occurrence]:
+    """Every occurrence of ``rule`` in periods overlapping the local dates ``[first, last]``."""
+    units = units_in_scope(rule, roster)
+    for period in periods_overlapping(rule.every, first, last):
+        due_on = due_date(rule, period, workdays)
+        due_at = end_of_local_day(due_on, zone)
+        opens_at = local_midnight(period.start, zone)
+        if rule.opens_before is not None:
+            opens_at = due_at - rule.opens_before
+        due_soon_at = max(opens_at, due_at - rule.due_soon)
+        for unit in units:
+            subjects: list[Person | None] = list(people_in_scope(rule, roster, unit)) if rule.per_person else [None]
+            for person in subjects:
+                yield Occurrence(
+                    rule_id=rule.id,
+                    alias=rule.alias,
+                    unit_id=unit.id,
+                    person_id=person.id if person else "",
+                    period_key=period.key,
+                    period_start=period.start,
+                    opens_at=opens_at,
+                    due_soon_at=due_soon_at,
+                    due_at=due_at,
+                    due_on=due_on,
+                    count_required=rule.min_per_period,
+                    title=rule.title,
+                    assignee_id=resolve_owner(rule.owner, roster, unit, person),
+                )
+
+
+def window_end(rule: Rule, today: date, horizon: int) -> date:
+    """The last local date to materialize for ``rule``: the end of ``horizon`` periods after
+    the one containing ``today`` (horizon 1 = the current and the next period)."""
+    period = period_containing(rule.every, today)
+    for _ in range(horizon):
+        period = period.next()
+    return period.last_day
+
+
+def occurrences(
+    rules: Iterable[Rule],
+    roster: Roster,
+    zone: ZoneInfo,
+    workdays: WorkCalendar,
+    first: date,
+    today: date,
+    horizon: int,
+) -> list[Occurrence]:
+    """Every occurrence of every rule from the period containing ``first`` up to ``horizon``
+    periods after the one containing ``today`` (each rule by its own period length)."""
+    found: list[Occurrence] = []
+    for rule in rules:
+        last = window_end(rule, today, horizon)
+        found.extend(occurrences_of(rule, roster, zone, workdays, first, last))
+    return found

@@ -1,0 +1,109 @@
+"""The organization as the rule engine sees it: units and people, plain immutable data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from workflows.config.schema import Config
+from workflows.vocabulary import COMMITTEE_ROLES, MEMBER_STATUSES, VOTING_STATUSES, Status, UnitKind
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A 党委, 党总支, 党支部 or 党小组."""
+
+    id: str
+    name: str
+    kind: UnitKind
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member, probationary member, activist, target or applicant of one unit."""
+
+    id: str
+    name: str
+    unit_id: str
+    status: Status = Status.FULL
+    roles: frozenset[str] = frozenset()
+    joined: date | None = None
+    probation_start: date | None = None
+    mobile: bool = False
+    retired: bool = False
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Units and people with the look-ups rules need (members of a unit, holders of a role)."""
+
+    units: dict[str, Unit]
+    people: tuple[Person, ...] = field(default=())
+
+    @classmethod
+    def build(cls, units: Iterable[Unit], people: Iterable[Person]) -> Roster:
+        """A roster from any iterables of units and people."""
+        return cls(units={u.id: u for u in units}, people=tuple(people))
+
+    @cached_property
+    def _by_unit(self) -> dict[str, list[Person]]:
+        table: dict[str, list[Person]] = defaultdict(list)
+        for person in self.people:
+            table[person.unit_id].append(person)
+        return table
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        table: dict[str, list[str]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.parent_id:
+                table[unit.parent_id].append(unit.id)
+        return table
+
+    def people_in(self, unit_id: str, *, with_subunits: bool = False) -> list[Person]:
+        """People whose unit is ``unit_id`` (and, if asked, any unit below it)."""
+        found = list(self._by_unit.get(unit_id, ()))
+        if with_subunits:
+            for child in self._children.get(unit_id, ()):
+                found.extend(self.people_in(child, with_subunits=True))
+        return found
+
+    def members_of(self, unit_id: str) -> list[Person]:
+        """Party members (full and probationary) of a unit, its party groups included."""
+        return [p for p in self.people_in(unit_id, with_subunits=True) if p.status in MEMBER_STATUSES]
+
+    def voting_members_of(self, unit_id: str) -> list[Person]:
+        """Members with a vote (probationary members attend but do not vote)."""
+        return [p for p in self.members_of(unit_id) if p.status in VOTING_STATUSES]
+
+    def committee_of(self, unit_id: str) -> list[Person]:
+        """The unit's committee: its secretary, deputy secretary and committee members."""
+        return [p for p in self.people_in(unit_id) if p.roles & COMMITTEE_ROLES]
+
+    def holders(self, unit_id: str, role: str) -> list[Person]:
+        """People holding ``role`` in ``unit_id``, by id for a stable choice."""
+        return sorted((p for p in self.people_in(unit_id) if role in p.roles), key=lambda p: p.id)
+
+
+def roster_from_config(config: Config) -> Roster:
+    """The roster written in the config itself (units and inline people)."""
+    units = [Unit(id=u.id, name=u.name, kind=u.kind, parent_id=u.parent) for u in config.units]
+    people = [
+        Person(
+            id=p.id,
+            name=p.name,
+            unit_id=p.unit,
+            status=p.status,
+            roles=frozenset(p.roles),
+            joined=p.joined,
+            probation_start=p.probation_start,
+            mobile=p.mobile,
+            retired=p.retired,
+        )
+        for p in config.people
+    ]
+    return Roster.build(units, people)

@@ -1,0 +1,79 @@
+"""The rule model: one recurring obligation, built from the config with the org's defaults.
+
+Shapes covered here: (1) once per period, due at the period's end or on a fixed day;
+(2) at least N per period (a quota); (3) per person, one task for each selected member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from workflows.calendar import RestDayPolicy
+from workflows.config.schema import Config, RuleEntry
+from workflows.periods import PeriodKind
+from workflows.vocabulary import Status, UnitKind
+
+Quorum = Literal["members", "committee"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A recurring obligation with every default resolved."""
+
+    id: str
+    alias: str
+    title: str
+    title_en: str
+    every: PeriodKind
+    unit_kinds: frozenset[UnitKind]
+    unit_ids: frozenset[str] | None
+    min_per_period: int
+    per_person: bool
+    person_status: frozenset[Status]
+    person_roles: frozenset[str]
+    due_day: int | None
+    due_month: int | None
+    due_weekday: int | None
+    opens_before: timedelta | None
+    due_soon: timedelta
+    rest_day: RestDayPolicy
+    owner: tuple[str, ...]
+    escalate_to: tuple[str, ...]
+    quorum: Quorum | None
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` (English falls back to the Chinese title)."""
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+
+def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
+    """Resolve one ``[rules.ID]`` entry against the ``[org]`` defaults."""
+    return Rule(
+        id=rule_id,
+        alias=entry.alias or rule_id,
+        title=entry.title,
+        title_en=entry.title_en or "",
+        every=entry.every,
+        unit_kinds=frozenset(entry.unit_kinds),
+        unit_ids=frozenset(entry.unit_ids) if entry.unit_ids is not None else None,
+        min_per_period=entry.min_per_period,
+        per_person=entry.per_person,
+        person_status=frozenset(entry.person_status),
+        person_roles=frozenset(entry.person_roles),
+        due_day=entry.due_day,
+        due_month=entry.due_month,
+        due_weekday=entry.due_weekday,
+        opens_before=entry.opens_before,
+        due_soon=entry.due_soon or config.org.due_soon,
+        rest_day=entry.deadline_on_rest_day or config.org.deadline_on_rest_day,
+        owner=tuple(entry.owner),
+        escalate_to=tuple(entry.escalate_to),
+        quorum=entry.quorum,
+    )
+
+
+def rules_from_config(config: Config) -> list[Rule]:
+    """Every enabled rule of the config, in file order."""
+    return [rule_from_entry(rid, entry, config) for rid, entry in config.rules.items() if entry.enabled]
