@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from scheduler import audit
 from scheduler.store.models import CompletionRow, TaskRow
 from scheduler.sweep import DONE, RETIRED, WAIVED, state_at
-from workflows.i18n import UsageError
+from workflows.i18n import StateError, UsageError
 from workflows.quorum import Attendance, QuorumVerdict, check_quorum
 from workflows.roster import Roster
 from workflows.rules import Rule
@@ -72,13 +72,13 @@ def _refuse_if_closed(session: Session, task: TaskRow) -> None:
         waiver = _latest_active(session, task, kinds=(WAIVE_KIND,))
         on = waiver.recorded_at.date().isoformat() if waiver else "?"
         reason = waiver.note if waiver and waiver.note else "-"
-        raise UsageError("task.waived", key=task.key, on=on, reason=reason)
+        raise StateError("task.waived", key=task.key, on=on, reason=reason)
     if task.state == RETIRED:
-        raise UsageError("task.retired", key=task.key)
+        raise StateError("task.retired", key=task.key)
     if task.state == DONE:
         latest = _latest_active(session, task, kinds=(DONE_KIND,))
         on = latest.happened_on.isoformat() if latest and latest.happened_on else "?"
-        raise UsageError("task.already_done", key=task.key, on=on)
+        raise StateError("task.already_done", key=task.key, on=on)
 
 
 def record_done(
@@ -148,7 +148,7 @@ def record_done(
 def record_waiver(session: Session, task: TaskRow, reason: str, *, by: str, now: datetime) -> CompletionRow:
     """Waive ``task`` (免除) with a reason; it then needs no completion."""
     if task.state == WAIVED:
-        raise UsageError("task.already_waived", key=task.key)
+        raise StateError("task.already_waived", key=task.key)
     _refuse_if_closed(session, task)
     before = task_snapshot(task)
     waiver = CompletionRow(task_id=task.id, kind=WAIVE_KIND, recorded_by=by, recorded_at=now, note=reason)
@@ -195,7 +195,7 @@ def undo_latest(session: Session, task: TaskRow, *, by: str, now: datetime) -> C
     """Reverse the latest completion or waiver of ``task`` by appending a reversal."""
     target = _latest_active(session, task)
     if target is None:
-        raise UsageError("task.nothing_to_undo", key=task.key)
+        raise StateError("task.nothing_to_undo", key=task.key)
     before = task_snapshot(task)
     reversal = CompletionRow(
         task_id=task.id, kind=REVERSAL_KIND, reverses_id=target.id, recorded_by=by, recorded_at=now

@@ -295,6 +295,12 @@ class UsageError(ZhibuError):
     exit_code = 2
 
 
+class StateError(ZhibuError):
+    """The request is well formed but the task's state refuses it (exit 1)."""
+
+    exit_code = 1
+
+
 class NotFoundError(ZhibuError):
     """Nothing matched (exit 1)."""
 

@@ -75,11 +75,12 @@ def nominal_due_date(rule: Rule, period: Period) -> date:
 
 
 def due_date(rule: Rule, period: Period, workdays: WorkCalendar) -> date:
-    """The due date after moving it off a rest day, never before the period starts."""
+    """The due date after moving it off a rest day; when the previous working day would fall
+    before the period (a due day inside the National Day week), it moves forward instead."""
     nominal = nominal_due_date(rule, period)
     adjusted = workdays.adjust(nominal, rule.rest_day)
     if adjusted < period.start:
-        return workdays.adjust(nominal, RestDayPolicy.KEEP)
+        return workdays.adjust(nominal, RestDayPolicy.NEXT)
     return adjusted
 
 
@@ -96,7 +97,7 @@ def people_in_scope(rule: Rule, roster: Roster, unit: Unit) -> list[Person]:
     """The people a per-person rule selects in ``unit`` (its party groups included)."""
     selected = [
         p
-        for p in roster.people_in(unit.id, with_subunits=True)
+        for p in roster.people_in(unit.id, with_groups=True)
         if p.status in rule.person_status and (not rule.person_roles or p.roles & rule.person_roles)
     ]
     return sorted(selected, key=lambda p: p.id)

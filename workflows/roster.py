@@ -64,17 +64,19 @@ class Roster:
                 table[unit.parent_id].append(unit.id)
         return table
 
-    def people_in(self, unit_id: str, *, with_subunits: bool = False) -> list[Person]:
-        """People whose unit is ``unit_id`` (and, if asked, any unit below it)."""
+    def people_in(self, unit_id: str, *, with_groups: bool = False) -> list[Person]:
+        """People whose unit is ``unit_id``; with ``with_groups``, also those recorded in its
+        party groups (党小组 are part of their branch, unlike branches under a committee)."""
         found = list(self._by_unit.get(unit_id, ()))
-        if with_subunits:
+        if with_groups:
             for child in self._children.get(unit_id, ()):
-                found.extend(self.people_in(child, with_subunits=True))
+                if self.units[child].kind is UnitKind.GROUP:
+                    found.extend(self._by_unit.get(child, ()))
         return found
 
     def members_of(self, unit_id: str) -> list[Person]:
         """Party members (full and probationary) of a unit, its party groups included."""
-        return [p for p in self.people_in(unit_id, with_subunits=True) if p.status in MEMBER_STATUSES]
+        return [p for p in self.people_in(unit_id, with_groups=True) if p.status in MEMBER_STATUSES]
 
     def voting_members_of(self, unit_id: str) -> list[Person]:
         """Members with a vote (probationary members attend but do not vote)."""

@@ -87,10 +87,11 @@ class ConfigIssue:
         message = t(self.key, lang, **params)
         if params.get("suggestion"):
             message += t("config.did_you_mean", lang, suggestion=params["suggestion"])
-        where = self.dotted
-        if self.line is not None:
-            where = f"{t('config.at_line', lang, line=self.line)}, {where}"
-        return f"{where}: {message}"
+        places = [t("config.at_line", lang, line=self.line)] if self.line is not None else []
+        if self.path:
+            places.append(self.dotted)
+        separator = "，" if lang == "zh" else ", "
+        return f"{separator.join(places)}: {message}" if places else message
 
 
 class ConfigError(ZhibuError):

@@ -1,0 +1,72 @@
+"""Shared fixtures: the example config, a real SQLite store in a temp dir, and a CLI runner."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner, Result
+
+from scheduler import clock
+from scheduler.app import App, open_app
+from scheduler.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "config.example.toml"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def beijing(text: str) -> datetime:
+    """An aware instant from a Beijing wall-clock time like ``2026-03-31 09:00``."""
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def _release_clock() -> Iterator[None]:
+    """No test leaks a pinned clock into the next."""
+    yield
+    clock.set_now(None)
+
+
+@pytest.fixture
+def example_config(tmp_path: Path) -> Path:
+    """A copy of config.example.toml whose store is a SQLite file in the test's temp dir."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    path = tmp_path / "zhibu.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def edit_config(path: Path, pattern: str, replacement: str) -> None:
+    """Change the config file in place (the pattern must match)."""
+    text = path.read_text(encoding="utf-8")
+    new, count = re.subn(pattern, replacement, text, flags=re.MULTILINE | re.DOTALL)
+    assert count, f"pattern {pattern!r} not found in {path}"
+    path.write_text(new, encoding="utf-8")
+
+
+@pytest.fixture
+def app(example_config: Path) -> Iterator[App]:
+    """The example org on a real SQLite file."""
+    application = open_app(example_config)
+    yield application
+    application.store.close()
+
+
+CliRun = Callable[..., Result]
+
+
+@pytest.fixture
+def zhibu(example_config: Path) -> CliRun:
+    """Run ``zhibu --config <example copy> ARGS`` in-process; returns click's Result."""
+    runner = CliRunner()
+
+    def run(*args: str, config: Path | None = None) -> Result:
+        clock.set_now(None)
+        return runner.invoke(main, ["--config", str(config or example_config), *args], catch_exceptions=False)
+
+    return run
