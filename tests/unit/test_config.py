@@ -137,7 +137,8 @@ def test_unit_cycle_is_detected() -> None:
 def test_duplicate_ids_and_unknown_references() -> None:
     text = (
         MINIMAL
-        + '\n[[units]]\nid = "zb1"\nname = "dup"\nkind = "branch"\nparent = "dx"\n\n[[people]]\nid = "p2"\nname = "P"\nunit = "zb9"\n'
+        + '\n[[units]]\nid = "zb1"\nname = "dup"\nkind = "branch"\nparent = "dx"\n'
+        + '\n[[people]]\nid = "p2"\nname = "P"\nunit = "zb9"\n'
     )
     messages = issues_of(text)
     assert any("duplicate id 'zb1' (first defined at units[1])" in m for m in messages)

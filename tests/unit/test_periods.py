@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from tests.conftest import SHANGHAI
 from workflows.calendar import end_of_local_day, local_midnight
 from workflows.i18n import UsageError
 from workflows.periods import PeriodKind, parse_period_key, period_containing, periods_overlapping
-from tests.conftest import SHANGHAI
 
 
 def test_quarter_ends_at_beijing_midnight_not_utc() -> None:

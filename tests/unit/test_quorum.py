@@ -52,4 +52,5 @@ def test_unknown_attendee_is_an_error() -> None:
 
 def test_no_attendance_gives_no_verdict() -> None:
     verdict = check_quorum("members", ROSTER, "zb1", Attendance())
-    assert verdict.met is None and verdict.present is None
+    assert verdict.met is None
+    assert verdict.present is None
