@@ -78,7 +78,7 @@ class TaskFilter:
 
 def unit_and_descendants(session: Session, unit_id: str) -> list[str]:
     """``unit_id`` and every unit below it (a 党委 sees its branches' tasks)."""
-    parents = dict(session.execute(select(UnitRow.id, UnitRow.parent_id)).tuples().all())
+    parents = dict(session.execute(select(UnitRow.id, UnitRow.parent_id)).all())
     found, frontier = [unit_id], [unit_id]
     while frontier:
         frontier = [child for child, parent in parents.items() if parent in frontier and child not in found]

@@ -24,7 +24,7 @@ STATUS_CHOICES = [s.replace("_", "-") for s in ALL_STATES] + ["active", "all"]
 def _names(session: Session, model: type[PersonRow] | type[UnitRow], ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(model.id, model.name).where(model.id.in_(ids))).tuples().all())
+    return dict(session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
 
 
 def state_label(cli: Cli, task: TaskRow) -> str:

@@ -1,0 +1,30 @@
+"""Helpers for store tests: snapshots of every table, task states by key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, text
+
+from scheduler.app import App
+from scheduler.store.models import Base, TaskRow
+
+
+def dump(app: App) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove a refused command changed nothing."""
+    with app.store.engine.connect() as connection:
+        return {
+            name: [tuple(row) for row in connection.execute(text(f'SELECT * FROM "{name}" ORDER BY 1'))]
+            for name in Base.metadata.tables
+        }
+
+
+def states(app: App) -> dict[str, str]:
+    """Task key → state."""
+    with app.store.reading() as session:
+        return dict(session.execute(select(TaskRow.key, TaskRow.state)).all())
+
+
+def keys_in(app: App, state: str) -> set[str]:
+    """Keys of tasks in ``state``."""
+    return {key for key, value in states(app).items() if value == state}
