@@ -103,6 +103,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} already exists and was not overwritten (use --force)",
     ),
     "config.written": ("已写入配置文件 {path}", "wrote config file {path}"),
+    "init.store": ("数据库已就绪：{url}", "store ready: {url}"),
+    "init.next": (
+        "下一步：把 {path} 中的组织和人员改成本单位的，运行 zhibu check 检查，再运行 zhibu run 启动",
+        "next: put your own units and people into {path}, run zhibu check, then zhibu run",
+    ),
     # store
     "store.unavailable": (
         "无法打开数据库 {url}：{reason}",

@@ -128,9 +128,7 @@ def print_tick(cli: Cli, app: App, report: TickReport, *, agenda: bool) -> None:
                 select(TaskRow.state, func.count())
                 .where(TaskRow.state.in_([OPEN, DUE_SOON, OVERDUE]))
                 .group_by(TaskRow.state)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         cli.echo(
             cli.t(

@@ -10,6 +10,7 @@ import click
 from scheduler.app import store_url
 from scheduler.cli.context import Cli
 from scheduler.store.engine import connect_store, open_store, upgrade_schema
+from workflows.config.reference import reference_markdown
 from workflows.i18n import UsageError
 
 pass_cli = click.make_pass_decorator(Cli)
@@ -34,15 +35,20 @@ def init(cli: Cli, path: Path | None, force: bool) -> None:
     cli.echo(cli.t("config.written", path=target))
     loaded = cli.loaded(target)
     store = open_store(store_url(loaded, cli.db_url))
-    cli.echo(cli.t("store.current", head=store.schema_revision()))
+    cli.echo(cli.t("init.store", url=store.display_url))
+    cli.echo(cli.t("init.next", path=target))
     store.close()
 
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--reference", is_flag=True, help="Print the reference of every config key / 输出配置参考")
 @pass_cli
-def check(cli: Cli, path: Path | None) -> None:
+def check(cli: Cli, path: Path | None, reference: bool) -> None:
     """Validate the config and report every problem at once. 检查配置文件。"""
+    if reference:
+        cli.echo(reference_markdown())
+        return
     loaded = cli.loaded(path or cli.config_path)
     for warning in loaded.warnings:
         cli.warn(f"{cli.t('config.warning')}: {warning.render(cli.lang)}")

@@ -7,12 +7,14 @@ from typing import Any
 from sqlalchemy import select, text
 
 from scheduler.app import App
+from scheduler.store.engine import Store
 from scheduler.store.models import Base, TaskRow
 
 
-def dump(app: App) -> dict[str, list[tuple[Any, ...]]]:
+def dump(target: App | Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to prove a refused command changed nothing."""
-    with app.store.engine.connect() as connection:
+    store = target.store if isinstance(target, App) else target
+    with store.engine.connect() as connection:
         return {
             name: [tuple(row) for row in connection.execute(text(f'SELECT * FROM "{name}" ORDER BY 1'))]
             for name in Base.metadata.tables

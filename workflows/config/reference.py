@@ -1,0 +1,99 @@
+"""The config reference in Markdown, generated from the schema (the README embeds it verbatim,
+and a test regenerates it to keep the two in step)."""
+
+from __future__ import annotations
+
+import types
+import typing
+from datetime import date, timedelta
+from enum import Enum
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from workflows.config.schema import Config
+from workflows.durations import format_duration
+
+_PLAIN = {str: "string", int: "integer", bool: "boolean", date: "date", timedelta: "duration"}
+
+
+def _strip(annotation: Any) -> Any:
+    while get_origin(annotation) is typing.Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def type_name(annotation: Any) -> str:
+    """A readable name for a field's type: ``string``, ``list of role``, ``week | month``."""
+    annotation = _strip(annotation)
+    origin = get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        return " or ".join(type_name(a) for a in inner)
+    if origin is list:
+        return f"list of {type_name(get_args(annotation)[0])}"
+    if origin is dict:
+        return f"table of {type_name(get_args(annotation)[1])}"
+    if origin is typing.Literal:
+        return " \\| ".join(f'"{v}"' for v in get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return " \\| ".join(f'"{m.value}"' for m in annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "table"
+    return _PLAIN.get(annotation, str(annotation))
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return f'"{value.value}"'
+    if isinstance(value, timedelta):
+        return f'"{format_duration(value)}"'
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)
+
+
+def default_text(info: FieldInfo) -> str:
+    """The default as TOML, or *required*."""
+    if info.is_required():
+        return "**required**"
+    value = info.default_factory() if info.default_factory is not None else info.default  # type: ignore[call-arg]
+    if value is None:
+        return "—"
+    if isinstance(value, BaseModel):
+        return "(table)"
+    return f"`{_toml_value(value)}`"
+
+
+def _section(title: str, model: type[BaseModel]) -> list[str]:
+    lines = [f"#### `{title}`", "", (model.__doc__ or "").strip().split("—", 1)[-1].strip(), ""]
+    lines += ["| key | type | default | 说明 | meaning |", "|---|---|---|---|---|"]
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        zh = str(extra.get("zh", ""))
+        lines.append(
+            f"| `{name}` | {type_name(info.annotation)} | {default_text(info)} | {zh} | {info.description or ''} |"
+        )
+    lines.append("")
+    return lines
+
+
+def reference_markdown() -> str:
+    """The whole reference: one table per section of the config file."""
+    lines: list[str] = []
+    for name, info in Config.model_fields.items():
+        annotation = _strip(info.annotation)
+        origin = get_origin(annotation)
+        if origin is list:
+            model, title = _strip(get_args(annotation)[0]), f"[[{name}]]"
+        elif origin is dict:
+            model, title = _strip(get_args(annotation)[1]), f"[{name}.ID]"
+        else:
+            model, title = annotation, f"[{name}]"
+        lines += _section(title, model)
+    return "\n".join(lines).rstrip() + "\n"
