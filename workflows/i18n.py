@@ -144,6 +144,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "task.not_found": ("找不到任务 '{key}'。", "no task '{key}'."),
     "task.suggest": ("您是不是要找：", "Did you mean:"),
     "task.none": ("没有符合条件的任务。", "no task matches."),
+    "task.empty_store": (
+        "数据库中还没有任务：运行 zhibu sync（或 zhibu run）按配置生成任务",
+        "the store has no tasks yet: run zhibu sync (or zhibu run) to create them from the config",
+    ),
     "task.waived": (
         "任务 {key} 已于 {on} 免除（{reason}），不能再登记完成；如需撤销免除请运行 zhibu undo {key}",
         "task {key} was waived on {on} ({reason}); run zhibu undo {key} first to record it",

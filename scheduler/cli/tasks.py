@@ -140,6 +140,8 @@ def list_command(
         if not found:
             if as_json:
                 cli.echo("[]")
+            elif session.scalar(select(TaskRow.id).limit(1)) is None:
+                cli.warn(cli.t("task.empty_store"))
             else:
                 cli.warn(cli.t("task.none"))
             raise SystemExit(1)
