@@ -30,6 +30,20 @@ def record(
     )
 
 
+def task_change(
+    session: Session,
+    task_id: int,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """Append the audit row of one change to one task."""
+    record(session, at=at, actor=actor, action=action, entity="task", entity_id=task_id, before=before, after=after)
+
+
 def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
     """Append many audit rows at once (the sweep's state changes)."""
     if rows:

@@ -96,6 +96,13 @@ def sync_stamp(loaded: LoadedConfig, rules: Iterable[Rule], today: date, roster_
     return {"config": loaded.fingerprint, "roster": roster_version, "periods": periods}
 
 
+def _set_state(session: Session, task_id: int, before: str, after: str, action: str, now: datetime, actor: str) -> None:
+    session.execute(update(TaskRow).where(TaskRow.id == task_id).values(state=after, updated_at=now))
+    audit.task_change(
+        session, task_id, at=now, actor=actor, action=action, before={"state": before}, after={"state": after}
+    )
+
+
 def _retire_and_restore(
     session: Session,
     rules: Sequence[Rule],
@@ -134,29 +141,10 @@ def _retire_and_restore(
         elif unwanted:
             retire.append(row)
     for row in retire:
-        session.execute(update(TaskRow).where(TaskRow.id == row.id).values(state=RETIRED, updated_at=now))
-        audit.record(
-            session,
-            at=now,
-            actor=actor,
-            action="retire",
-            entity="task",
-            entity_id=row.id,
-            before={"state": row.state},
-            after={"state": RETIRED},
-        )
+        _set_state(session, row.id, row.state, RETIRED, "retire", now, actor)
     for row in restore:
-        state = state_at(now, row.opens_at, row.due_soon_at, row.due_at)
-        session.execute(update(TaskRow).where(TaskRow.id == row.id).values(state=state, updated_at=now))
-        audit.record(
-            session,
-            at=now,
-            actor=actor,
-            action="restore",
-            entity="task",
-            entity_id=row.id,
-            before={"state": RETIRED},
-            after={"state": state},
+        _set_state(
+            session, row.id, RETIRED, state_at(now, row.opens_at, row.due_soon_at, row.due_at), "restore", now, actor
         )
     return len(retire), len(restore)
 

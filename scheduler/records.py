@@ -132,13 +132,12 @@ def record_done(
         task.late = late
     task.updated_at = now
     session.flush()
-    audit.record(
+    audit.task_change(
         session,
+        task.id,
         at=now,
         actor=request.by,
         action="done",
-        entity="task",
-        entity_id=task.id,
         before=before,
         after={**task_snapshot(task), "completion": completion.id, "on": on.isoformat()},
     )
@@ -156,13 +155,12 @@ def record_waiver(session: Session, task: TaskRow, reason: str, *, by: str, now:
     task.state = WAIVED
     task.updated_at = now
     session.flush()
-    audit.record(
+    audit.task_change(
         session,
+        task.id,
         at=now,
         actor=by,
         action="waive",
-        entity="task",
-        entity_id=task.id,
         before=before,
         after={**task_snapshot(task), "reason": reason},
     )
@@ -210,13 +208,12 @@ def undo_latest(session: Session, task: TaskRow, *, by: str, now: datetime) -> C
         task.state = state_at(now, task.opens_at, task.due_soon_at, task.due_at)
         task.done_at, task.late = None, False
     task.updated_at = now
-    audit.record(
+    audit.task_change(
         session,
+        task.id,
         at=now,
         actor=by,
         action="undo",
-        entity="task",
-        entity_id=task.id,
         before=before,
         after={**task_snapshot(task), "reversed": target.id},
     )
