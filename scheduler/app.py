@@ -44,6 +44,17 @@ class App:
         """Enabled rules by id."""
         return {rule.id: rule for rule in self.rules}
 
+    @cached_property
+    def templates_dir(self) -> Path | None:
+        """The config's template folder, if it names one (relative to the config file)."""
+        folder = self.loaded.config.notify.templates_dir
+        return (self.loaded.directory / folder).resolve() if folder else None
+
+    @cached_property
+    def unit_channels(self) -> dict[str, str]:
+        """Each unit's group channel, by unit id."""
+        return {unit.id: unit.channel for unit in self.loaded.config.units if unit.channel}
+
     def rule_ids_named(self, names: list[str] | tuple[str, ...]) -> list[str]:
         """Rule ids for names given as id or alias."""
         return [r.id for r in self.rules if r.id in names or r.alias in names]

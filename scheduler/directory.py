@@ -35,6 +35,7 @@ def _person_values(config: Config) -> dict[str, dict[str, Any]]:
             "probation_start": p.probation_start,
             "mobile": p.mobile,
             "retired": p.retired,
+            "contact_units": sorted(p.contact_units),
             "active": True,
         }
         for p in config.people
@@ -119,6 +120,7 @@ def load_roster(session: Session) -> Roster:
             probation_start=row.probation_start,
             mobile=row.mobile,
             retired=row.retired,
+            contact_units=frozenset(row.contact_units or ()),
         )
         for row in session.scalars(select(PersonRow).where(PersonRow.active.is_(True)))
     ]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from scheduler import audit
 from scheduler.directory import load_roster, sync_directory
-from scheduler.store.models import MetaRow, TaskRow
+from scheduler.store.models import MetaRow, ScheduleRow, TaskRow
 from scheduler.sweep import ACTIVE_STATES, BATCH, RETIRED, state_at
 from workflows.calendar import WorkCalendar, local_date
 from workflows.config.load import LoadedConfig
@@ -29,6 +29,7 @@ from workflows.rules import Rule
 
 SYNC_META = "sync"
 TASK_TABLE = cast(Table, TaskRow.__table__)
+SCHEDULE_TABLE = cast(Table, ScheduleRow.__table__)
 
 
 @dataclass
@@ -42,16 +43,16 @@ class SyncReport:
     directory_changes: int = 0
 
 
-def insert_ignoring_duplicates(session: Session) -> Insert:
-    """``INSERT … ON CONFLICT DO NOTHING`` for the store's dialect."""
+def insert_ignoring_duplicates(session: Session, table: Table) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING`` into ``table`` for the store's dialect."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(TASK_TABLE).on_conflict_do_nothing()
+        return pg_insert(table).on_conflict_do_nothing()
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(TASK_TABLE).on_conflict_do_nothing()
+    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 def task_values(occurrence: Occurrence, now: datetime) -> dict[str, Any]:
@@ -74,14 +75,30 @@ def task_values(occurrence: Occurrence, now: datetime) -> dict[str, Any]:
         "assignee_id": occurrence.assignee_id,
         "late": False,
         "escalation_level": 0,
+        "next_notice_at": occurrence.reminders[0].at if occurrence.reminders else None,
+        "notice_index": 0,
+        "urgent": occurrence.urgent,
         "created_at": now,
         "updated_at": now,
     }
 
 
+def insert_schedules(session: Session, found: Sequence[Occurrence]) -> None:
+    """Store the reminder schedule of each (rule, period) once; an existing one is kept as it was."""
+    schedules: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for occurrence in found:
+        natural = (occurrence.rule_id, occurrence.period_key)
+        if natural not in schedules:
+            schedules[natural] = [step.to_json() for step in occurrence.reminders]
+    rows = [{"rule_id": r, "period_key": p, "steps": steps} for (r, p), steps in schedules.items()]
+    if rows:
+        session.connection().execute(insert_ignoring_duplicates(session, SCHEDULE_TABLE), rows)
+
+
 def insert_tasks(session: Session, found: Sequence[Occurrence], now: datetime) -> int:
     """Insert the occurrences that are not stored yet, in batches; return how many were new."""
-    statement = insert_ignoring_duplicates(session)
+    insert_schedules(session, found)
+    statement = insert_ignoring_duplicates(session, TASK_TABLE)
     connection = session.connection()  # Core: its result reports how many rows went in
     created = 0
     for start in range(0, len(found), BATCH):
@@ -97,7 +114,10 @@ def sync_stamp(loaded: LoadedConfig, rules: Iterable[Rule], today: date, roster_
 
 
 def _set_state(session: Session, task_id: int, before: str, after: str, action: str, now: datetime, actor: str) -> None:
-    session.execute(update(TaskRow).where(TaskRow.id == task_id).values(state=after, updated_at=now))
+    values: dict[str, Any] = {"state": after, "updated_at": now}
+    # A retired task stops reminding; a restored one picks its schedule up where it left it.
+    values["next_notice_at"] = None if after == RETIRED else now
+    session.execute(update(TaskRow).where(TaskRow.id == task_id).values(**values))
     audit.task_change(
         session, task_id, at=now, actor=actor, action=action, before={"state": before}, after={"state": after}
     )

@@ -130,6 +130,7 @@ def record_done(
         task.state = DONE
         task.done_at = now
         task.late = late
+        task.next_notice_at = None
     task.updated_at = now
     session.flush()
     audit.task_change(
@@ -153,6 +154,7 @@ def record_waiver(session: Session, task: TaskRow, reason: str, *, by: str, now:
     waiver = CompletionRow(task_id=task.id, kind=WAIVE_KIND, recorded_by=by, recorded_at=now, note=reason)
     session.add(waiver)
     task.state = WAIVED
+    task.next_notice_at = None
     task.updated_at = now
     session.flush()
     audit.task_change(
@@ -207,6 +209,7 @@ def undo_latest(session: Session, task: TaskRow, *, by: str, now: datetime) -> C
     else:
         task.state = state_at(now, task.opens_at, task.due_soon_at, task.due_at)
         task.done_at, task.late = None, False
+        task.next_notice_at = now  # reminders resume from where the schedule was left
     task.updated_at = now
     audit.task_change(
         session,

@@ -1,7 +1,10 @@
-"""One pass of all the work: materialize what is due, then move states by time.
+"""One pass of all the work: materialize what is due, move states by time, fire reminders,
+compose digests, then deliver what is queued.
 
 The daemon calls :func:`tick` on a timer and ``zhibu tick --now T`` calls it once, so every
-behaviour of the daemon is testable by calling it with chosen instants.
+behaviour of the daemon is testable by calling it with chosen instants. Everything up to the
+digests happens in one transaction (a crash leaves all or nothing of it); delivery claims and
+sends row by row afterwards.
 """
 
 from __future__ import annotations
@@ -10,8 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scheduler.app import App
+from scheduler.digests import DigestReport, compose_digests, queue_urgent
 from scheduler.materialize import SyncReport, sync
+from scheduler.notices import FireReport, fire_notices
+from scheduler.outbox import DeliveryReport, deliver
 from scheduler.sweep import SweepReport, sweep
+from workflows.i18n import Lang
 
 
 @dataclass
@@ -21,11 +28,23 @@ class TickReport:
     now: datetime
     sync: SyncReport
     sweep: SweepReport
+    fired: FireReport
+    digests: DigestReport
+    urgent: int
+    delivery: DeliveryReport
 
 
-def tick(app: App, now: datetime, *, force_sync: bool = False) -> TickReport:
-    """Sync (skipped when nothing changed) and sweep, in one transaction."""
+def tick(
+    app: App, now: datetime, *, force_sync: bool = False, lang: Lang | None = None, send: bool = True
+) -> TickReport:
+    """Sync (skipped when nothing changed), sweep, fire reminders and compose digests in one
+    transaction, then deliver the outbox (unless ``send`` is False)."""
+    language: Lang = lang or app.loaded.config.org.locale
     with app.store.writing() as session:
         synced = sync(session, app.loaded, app.rules, app.workdays, now, force=force_sync)
         swept = sweep(session, now)
-    return TickReport(now=now, sync=synced, sweep=swept)
+        fired = fire_notices(session, now, app.unit_channels)
+        urgent = queue_urgent(session, app, fired.urgent, now, language)
+        digests = compose_digests(session, app, now, language)
+    delivery = deliver(app, now) if send else DeliveryReport()
+    return TickReport(now=now, sync=synced, sweep=swept, fired=fired, digests=digests, urgent=urgent, delivery=delivery)

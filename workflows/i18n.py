@@ -57,14 +57,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法识别的时长 {value!r}，应写作 30m、12h、7d 或 2w",
         "bad duration {value!r}; write e.g. 30m, 12h, 7d or 2w",
     ),
+    "config.bad_clock_time": ("无法识别的时刻 {value!r}，应写作 08:30", "bad time of day {value!r}; write e.g. 08:30"),
+    "config.bad_time_range": (
+        "无法识别的时段 {value!r}，应写作 21:00-08:00",
+        "bad time range {value!r}; write e.g. 21:00-08:00",
+    ),
+    "config.bad_remind_step": (
+        "无法识别的提醒时点 {value!r}，应为 open、due 或截止前的时长（如 7d）",
+        "bad reminder step {value!r}; use open, due or a duration before the deadline such as 7d",
+    ),
+    "config.unknown_channel": ("未定义的渠道 '{name}'", "unknown channel '{name}'"),
+    "config.channel_url": (
+        "渠道需要 url 或 url_file 之一",
+        "a channel needs exactly one of url and url_file",
+    ),
+    "config.bad_channel_url": (
+        "apprise 无法识别的渠道地址 {url}",
+        "apprise does not recognise the channel URL {url}",
+    ),
     "config.bad_timezone": ("未知的时区 {value!r}", "unknown time zone {value!r}"),
     "config.bad_id": (
         "id {value!r} 只能包含字母、数字、汉字和 - _ .",
         "id {value!r} may contain only letters, digits, Chinese characters and - _ .",
     ),
     "config.bad_recipient": (
-        "无法识别的责任人 {value!r}，应写作 role:书记、role:书记@parent、person:ID 或 self",
-        "bad owner {value!r}; write role:secretary, role:secretary@parent, person:ID or self",
+        "无法识别的对象 {value!r}，应写作 role:书记、role:书记@parent、role:书记@committee、person:ID、self、owner、leader-of 或 unit-channel",
+        "bad recipient {value!r}; write role:secretary, role:secretary@parent, role:secretary@committee, "
+        "person:ID, self, owner, leader-of or unit-channel",
     ),
     "config.self_needs_per_person": (
         "'self' 只能用于按人生成的规则（per_person = true）",
@@ -253,6 +272,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record.done": ("完成", "done"),
     "record.waive": ("免除", "waived"),
     "record.reversal": ("撤销 #{id}", "undid #{id}"),
+    "digest.subject": (
+        "【zhibu】{name}：{count} 项工作提醒（{day}）",
+        "[zhibu] {name}: {count} item(s) to see to ({day})",
+    ),
+    "digest.greeting": ("{name}，您好：", "Hello {name},"),
+    "digest.intro": (
+        "以下工作请留意。办完后复制任务编号，运行 zhibu done 任务编号 即可登记。",
+        "Here is what needs you. When something is done, paste its key into: zhibu done KEY",
+    ),
+    "digest.overdue": ("已逾期", "Overdue"),
+    "digest.today": ("今天截止", "Due today"),
+    "digest.week": ("本周截止", "Due this week"),
+    "digest.new": ("新开始的工作", "Newly opened"),
+    "digest.chasing": ("请您督促", "You are chasing"),
+    "digest.problems": ("未销号的整改问题", "Open problems (整改)"),
+    "digest.due": ("截止 {day}", "due {day}"),
+    "digest.owner": ("负责人 {name}", "owner {name}"),
+    "digest.more": ("……另有 {count} 项未列出，请运行 zhibu list 查看", "… {count} more not shown; run zhibu list"),
+    "digest.footer": (
+        "此邮件由 zhibu 自动发送，每人每天最多一封。",
+        "Sent by zhibu; at most one digest per person per day.",
+    ),
+    "urgent.subject": ("【zhibu 紧急】{title}（{key}）", "[zhibu urgent] {title} ({key})"),
+    "test.subject": ("【zhibu】测试消息", "[zhibu] test message"),
+    "test.body": (
+        "这是 zhibu 的测试消息：{org} 的提醒会通过这个渠道送达。",
+        "This is a zhibu test message: reminders of {org} will arrive through this channel.",
+    ),
     "plan.total": ("共 {count} 项", "{count} occurrence(s)"),
     # states
     "state.upcoming": ("未开始", "upcoming"),

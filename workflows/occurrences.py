@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from workflows.calendar import RestDayPolicy, WorkCalendar, end_of_local_day, local_midnight
 from workflows.periods import MONTHS_IN, Period, PeriodKind, period_containing, periods_overlapping
+from workflows.recipients import first_person
+from workflows.reminders import ReminderStep, reminder_schedule
 from workflows.roster import Person, Roster, Unit
 from workflows.rules import Rule
 
@@ -41,6 +43,8 @@ class Occurrence:
     count_required: int
     title: str
     assignee_id: str | None
+    reminders: tuple[ReminderStep, ...] = ()
+    urgent: bool = False
 
     @property
     def key(self) -> str:
@@ -103,24 +107,6 @@ def people_in_scope(rule: Rule, roster: Roster, unit: Unit) -> list[Person]:
     return sorted(selected, key=lambda p: p.id)
 
 
-def resolve_owner(refs: Iterable[str], roster: Roster, unit: Unit, person: Person | None) -> str | None:
-    """The first person matching ``refs`` (role:R, role:R@parent, person:ID, self), or None."""
-    for ref in refs:
-        if ref == "self":
-            if person is not None:
-                return person.id
-            continue
-        kind, _, value = ref.partition(":")
-        if kind == "person":
-            return value
-        role, _, where = value.partition("@")
-        target = unit.parent_id if where == "parent" else unit.id
-        holders = roster.holders(target, role) if target else []
-        if holders:
-            return holders[0].id
-    return None
-
-
 def occurrences_of(
     rule: Rule, roster: Roster, zone: ZoneInfo, workdays: WorkCalendar, first: date, last: date
 ) -> Iterator[Occurrence]:
@@ -133,6 +119,7 @@ def occurrences_of(
         if rule.opens_before is not None:
             opens_at = due_at - rule.opens_before
         due_soon_at = max(opens_at, due_at - rule.due_soon)
+        reminders = tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone))
         for unit in units:
             subjects: list[Person | None] = list(people_in_scope(rule, roster, unit)) if rule.per_person else [None]
             for person in subjects:
@@ -149,7 +136,9 @@ def occurrences_of(
                     due_on=due_on,
                     count_required=rule.min_per_period,
                     title=rule.title,
-                    assignee_id=resolve_owner(rule.owner, roster, unit, person),
+                    assignee_id=first_person(rule.owner, roster, unit.id, person.id if person else ""),
+                    reminders=reminders,
+                    urgent=rule.urgent,
                 )
 
 

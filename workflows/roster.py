@@ -35,6 +35,7 @@ class Person:
     probation_start: date | None = None
     mobile: bool = False
     retired: bool = False
+    contact_units: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,19 @@ class Roster:
         """The unit's committee: its secretary, deputy secretary and committee members."""
         return [p for p in self.people_in(unit_id) if p.roles & COMMITTEE_ROLES]
 
+    def committee_above(self, unit_id: str) -> str | None:
+        """The nearest 党委 above ``unit_id`` (the unit itself when it is one)."""
+        current: str | None = unit_id
+        while current is not None and current in self.units:
+            if self.units[current].kind is UnitKind.COMMITTEE:
+                return current
+            current = self.units[current].parent_id
+        return None
+
+    def contact_leaders(self, unit_id: str) -> list[Person]:
+        """Leadership members who have ``unit_id`` as a contact branch (联系点)."""
+        return sorted((p for p in self.people if unit_id in p.contact_units), key=lambda p: p.id)
+
     def holders(self, unit_id: str, role: str) -> list[Person]:
         """People holding ``role`` in ``unit_id``, by id for a stable choice."""
         return sorted((p for p in self.people_in(unit_id) if role in p.roles), key=lambda p: p.id)
@@ -105,6 +119,7 @@ def roster_from_config(config: Config) -> Roster:
             probation_start=p.probation_start,
             mobile=p.mobile,
             retired=p.retired,
+            contact_units=frozenset(p.contact_units),
         )
         for p in config.people
     ]

@@ -13,6 +13,7 @@ from typing import Literal
 from workflows.calendar import RestDayPolicy
 from workflows.config.schema import Config, RuleEntry
 from workflows.periods import PeriodKind
+from workflows.reminders import Rung
 from workflows.vocabulary import Status, UnitKind
 
 Quorum = Literal["members", "committee"]
@@ -42,6 +43,9 @@ class Rule:
     owner: tuple[str, ...]
     escalate_to: tuple[str, ...]
     quorum: Quorum | None
+    remind: tuple[str, ...] = ("open", "7d", "1d", "due")
+    ladder: tuple[Rung, ...] = ()
+    urgent: bool = False
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang`` (English falls back to the Chinese title)."""
@@ -71,6 +75,12 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         owner=tuple(entry.owner),
         escalate_to=tuple(entry.escalate_to),
         quorum=entry.quorum,
+        remind=tuple(entry.remind if entry.remind is not None else config.notify.remind),
+        ladder=tuple(
+            Rung(after=r.after, to=tuple(r.to), repeat_every=r.repeat_every, max_repeats=r.max_repeats)
+            for r in (entry.escalate if entry.escalate is not None else config.notify.escalate)
+        ),
+        urgent=entry.urgent,
     )
 
 

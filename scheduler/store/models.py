@@ -80,6 +80,7 @@ class PersonRow(Base):
     probation_start: Mapped[date | None] = mapped_column(Date)
     mobile: Mapped[bool] = mapped_column(Boolean, default=False)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_units: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str] = mapped_column(String(20), default="config")
 
@@ -95,6 +96,7 @@ class TaskRow(Base):
         Index("ix_task_state_due", "state", "due_at"),
         Index("ix_task_unit", "unit_id"),
         Index("ix_task_assignee", "assignee_id"),
+        Index("ix_task_next_notice", "next_notice_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -119,6 +121,11 @@ class TaskRow(Base):
     stage: Mapped[str | None] = mapped_column(String(64))
     parent_task_id: Mapped[int | None] = mapped_column(Integer)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    # The reminder schedule lives in ScheduleRow (one per rule and period); this is where the
+    # task is in it. NULL when nothing is left to remind.
+    next_notice_at: Mapped[datetime | None] = mapped_column()
+    notice_index: Mapped[int] = mapped_column(Integer, default=0)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     acked_at: Mapped[datetime | None] = mapped_column()
     snoozed_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column()
@@ -179,6 +186,69 @@ class AuditRow(Base):
     entity_id: Mapped[str] = mapped_column(String(300))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ScheduleRow(Base):
+    """The reminder plan and escalation ladder of one rule in one period, as steps with instants.
+
+    Snapshotted when the period's tasks are created, so a later config change does not rewrite
+    the reminders of tasks already open; shared by all the tasks of that rule and period.
+    """
+
+    __tablename__ = "schedule"
+
+    rule_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    steps: Mapped[list[Any]] = mapped_column()
+
+
+class NoticeRow(Base):
+    """One reminder step that fired for one recipient; collected into that day's digest."""
+
+    __tablename__ = "notice"
+    __table_args__ = (
+        UniqueConstraint("task_id", "step", "recipient", name="uq_notice"),
+        Index("ix_notice_pending", "digest_day", "recipient"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
+    step: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(100))  # person:ID or channel:NAME
+    escalation: Mapped[bool] = mapped_column(Boolean, default=False)
+    fired_at: Mapped[datetime] = mapped_column()
+    digest_day: Mapped[date | None] = mapped_column(Date)
+
+
+class OutboxRow(Base):
+    """One message to one recipient through one channel: queued → sending → sent | failed."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_recipient_day", "recipient", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # digest | urgent | test
+    recipient: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    body_markdown: Mapped[str] = mapped_column(Text)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column()
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()
 
 
 class MetaRow(Base):

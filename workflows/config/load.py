@@ -119,6 +119,7 @@ class LoadedConfig:
     config: Config
     warnings: list[ConfigIssue]
     fingerprint: str
+    channel_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def directory(self) -> Path:
@@ -219,7 +220,7 @@ def _entries(raw: dict[str, Any], name: str) -> Iterator[tuple[int, dict[str, An
                 yield index, item
 
 
-def _cross_check(raw: dict[str, Any]) -> list[ConfigIssue]:
+def _cross_check(raw: dict[str, Any], base: Path) -> list[ConfigIssue]:
     """Checks that span entries: ids, references, the unit tree, rule consistency."""
     issues: list[ConfigIssue] = []
     units: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -267,6 +268,8 @@ def _cross_check(raw: dict[str, Any]) -> list[ConfigIssue]:
             people.setdefault(ident, index)
         unknown_unit(("people", index, "unit"), person.get("unit"))
 
+    issues.extend(_check_channels(raw, base))
+
     rules = raw.get("rules")
     aliases: dict[str, str] = {}
     for rule_id, rule in rules.items() if isinstance(rules, dict) else []:
@@ -302,6 +305,79 @@ def _cross_check(raw: dict[str, Any]) -> list[ConfigIssue]:
                     issues.append(ConfigIssue((*path, field_name, index), "config.self_needs_per_person"))
         issues.extend(_check_due(path, rule))
     return issues
+
+
+def _table(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    value = raw.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def read_channel_urls(raw: dict[str, Any], base: Path) -> tuple[dict[str, str], list[ConfigIssue]]:
+    """Each channel's URL, from ``url`` or from the file ``url_file`` names (relative to ``base``)."""
+    urls: dict[str, str] = {}
+    issues: list[ConfigIssue] = []
+    channels = _table(raw, "channels")
+    for name, channel in channels.items():
+        if not isinstance(channel, dict):
+            continue
+        if isinstance(channel.get("url"), str):
+            urls[name] = channel["url"]
+        elif isinstance(channel.get("url_file"), str):
+            file = base / Path(channel["url_file"]).expanduser()
+            try:
+                urls[name] = file.read_text(encoding="utf-8").strip()
+            except OSError as error:
+                params = {"path": file, "reason": error.strerror or error}
+                issues.append(ConfigIssue(("channels", name, "url_file"), "config.env_file", params))
+    return urls, issues
+
+
+def _check_channels(raw: dict[str, Any], base: Path) -> list[ConfigIssue]:
+    """Channel names used anywhere must exist; each channel has one URL that apprise reads."""
+    issues: list[ConfigIssue] = []
+    channels = _table(raw, "channels")
+    names = list(channels)
+
+    def known(path: KeyPath, name: Any) -> None:
+        if isinstance(name, str) and name not in channels:
+            issues.append(
+                ConfigIssue(path, "config.unknown_channel", {"name": name, "suggestion": suggestion(name, names)})
+            )
+
+    notify = raw.get("notify")
+    if isinstance(notify, dict):
+        known(("notify", "email_channel"), notify.get("email_channel"))
+    for index, unit in _entries(raw, "units"):
+        known(("units", index, "channel"), unit.get("channel"))
+    for index, person in _entries(raw, "people"):
+        for position, name in enumerate(person.get("channels") or []):
+            known(("people", index, "channels", position), name)
+    urls, unreadable = read_channel_urls(raw, base)
+    issues.extend(unreadable)
+    for name, channel in channels.items():
+        if not isinstance(channel, dict):
+            continue
+        has_url, has_file = channel.get("url") is not None, channel.get("url_file") is not None
+        if has_url == has_file:
+            issues.append(ConfigIssue(("channels", name), "config.channel_url"))
+        elif name in urls and not channel_url_is_valid(urls[name]):
+            where = ("channels", name, "url" if has_url else "url_file")
+            issues.append(ConfigIssue(where, "config.bad_channel_url", {"url": redact_channel_url(urls[name])}))
+    return issues
+
+
+def channel_url_is_valid(url: str) -> bool:
+    """Whether apprise can build a notifier from ``url`` (imported only when channels exist)."""
+    from notifiers.channels import parse_channel
+
+    return parse_channel(url) is not None
+
+
+def redact_channel_url(url: str) -> str:
+    """A channel URL safe to print."""
+    from notifiers.redact import redact_url
+
+    return redact_url(url)
 
 
 def _check_due(path: KeyPath, rule: dict[str, Any]) -> list[ConfigIssue]:
@@ -370,7 +446,7 @@ def parse_config(text: str, path: Path) -> LoadedConfig:
         config = Config.model_validate(raw)
     except ValidationError as error:
         issues.extend(_issue_from_pydantic(e) for e in error.errors())
-    issues.extend(_cross_check(raw))
+    issues.extend(_cross_check(raw, path.parent))
     if issues:
         lines = key_lines(text)
         located = [ConfigIssue(i.path, i.key, i.params, line_of(lines, i.path)) for i in issues]
@@ -381,7 +457,8 @@ def parse_config(text: str, path: Path) -> LoadedConfig:
     fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
     lines = key_lines(text)
     warnings = [ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path)) for w in _warnings(config)]
-    return LoadedConfig(path=path, config=config, warnings=warnings, fingerprint=fingerprint)
+    channel_urls, _ = read_channel_urls(raw, path.parent)
+    return LoadedConfig(path=path, config=config, warnings=warnings, fingerprint=fingerprint, channel_urls=channel_urls)
 
 
 def load_config(path: Path) -> LoadedConfig:

@@ -97,3 +97,23 @@ def reference_markdown() -> str:
             model, title = annotation, f"[{name}]"
         lines += _section(title, model)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def update_readme(path: str) -> bool:
+    """Rewrite the reference between the markers in ``path``; True when it changed."""
+    from pathlib import Path
+
+    file = Path(path)
+    text = file.read_text(encoding="utf-8")
+    start, end = "<!-- reference:start -->\n", "<!-- reference:end -->"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    updated = f"{head}{start}{reference_markdown()}{end}{tail}"
+    file.write_text(updated, encoding="utf-8")
+    return updated != text
+
+
+if __name__ == "__main__":
+    import sys
+
+    print("updated" if update_readme(sys.argv[1] if len(sys.argv) > 1 else "README.md") else "unchanged")

@@ -50,6 +50,25 @@ def _ident(value: str) -> str:
     return value
 
 
+def _clock_time(value: str) -> str:
+    if not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", value):
+        raise zhibu_error("config.bad_clock_time", value=value)
+    return value
+
+
+def _time_range(value: str) -> str:
+    parts = value.split("-")
+    if value and (len(parts) != 2 or not all(re.match(r"^([01]\d|2[0-3]):[0-5]\d$", p.strip()) for p in parts)):
+        raise zhibu_error("config.bad_time_range", value=value)
+    return value
+
+
+def _remind_step(value: str) -> str:
+    if value not in ("open", "due") and parse_duration(value) is None:
+        raise zhibu_error("config.bad_remind_step", value=value)
+    return value
+
+
 def _duration(value: object) -> object:
     if isinstance(value, str):
         parsed = parse_duration(value)
@@ -86,7 +105,9 @@ def _role(value: str) -> str:
     return role
 
 
-RECIPIENT_PATTERN = re.compile(r"^(?:(role):([^@\s]+)(@parent)?|(person):(\S+)|(self))$")
+RECIPIENT_PATTERN = re.compile(
+    r"^(?:(role):([^@\s]+)(@parent|@committee)?|(person):(\S+)|(self)|(owner)|(leader-of)(?::(\S+))?|(unit-channel))$"
+)
 
 
 def _recipients(value: object) -> object:
@@ -104,6 +125,8 @@ def _recipients(value: object) -> object:
         if match.group(1):
             role = _role(match.group(2))
             normalized.append(f"role:{role}{match.group(3) or ''}")
+        elif match.group(8):
+            normalized.append(f"leader-of:{match.group(9)}" if match.group(9) else "leader-of")
         else:
             normalized.append(item.strip())
     return normalized
@@ -116,6 +139,9 @@ RoleId = Annotated[str, AfterValidator(_role)]
 UnitKindField = Annotated[UnitKind, BeforeValidator(_normalizer(UNIT_KIND_ALIASES, "config.unknown_unit_kind", "kind"))]
 StatusField = Annotated[Status, BeforeValidator(_normalizer(STATUS_ALIASES, "config.unknown_status", "status"))]
 Recipients = Annotated[list[str], BeforeValidator(_recipients)]
+ClockTime = Annotated[str, AfterValidator(_clock_time)]
+TimeRange = Annotated[str, AfterValidator(_time_range)]
+RemindStep = Annotated[str, AfterValidator(_remind_step)]
 
 # Re-exported for the loader's typo suggestions and for the reference generator.
 NORMALIZERS = {"role": normalize_role, "status": normalize_status, "kind": normalize_unit_kind}
@@ -200,6 +226,100 @@ class DaemonSection(Section):
     )
 
 
+class LadderStep(Section):
+    """One rung of an escalation ladder."""
+
+    after: int = Field(ge=0, **describe("截止后第几个工作日", "Working days after the deadline", 3))
+    to: Recipients = Field(
+        **describe(
+            "通知谁：owner 责任人、role:书记@parent 上级书记、role:书记@committee 党委书记、person:ID、leader-of 联系领导、unit-channel 本组织群",
+            "Who is told: owner, role:ROLE[@parent|@committee], person:ID, leader-of, unit-channel",
+            ["role:书记@parent"],
+        )
+    )
+    repeat_every: int | None = Field(
+        None, ge=1, **describe("之后每隔几个工作日重复", "Repeat every this many working days")
+    )
+    max_repeats: int = Field(0, ge=0, le=52, **describe("最多重复几次", "At most this many repeats"))
+
+
+def _default_ladder() -> list[LadderStep]:
+    return [
+        LadderStep(after=1, to=["owner"]),
+        LadderStep(after=3, to=["owner", "role:secretary@parent"]),
+        LadderStep(after=7, to=["role:secretary@committee"], repeat_every=5, max_repeats=4),
+    ]
+
+
+class NotifySection(Section):
+    """[notify] — reminders: when, how often, through which channel."""
+
+    digest_time: ClockTime = Field(
+        "08:30", **describe("每日汇总提醒的发送时间", "Local time of the daily digest", "08:30")
+    )
+    quiet_hours: TimeRange = Field(
+        "21:00-08:00",
+        **describe("免打扰时段（空字符串为不限）", "Quiet hours (empty: none)", "21:00-08:00"),
+    )
+    rest_days: bool = Field(
+        True,
+        **describe(
+            "周末和法定节假日不发送（调休上班日照常）",
+            "Hold messages on weekends and official holidays (调休 workdays count as working)",
+        ),
+    )
+    email_channel: str | None = Field(
+        None,
+        **describe(
+            "用于给个人发邮件的渠道名（[channels] 中的 mailto 地址），收件人取各人的 email",
+            "Channel (in [channels]) used to email people; each person's email is the recipient",
+            "mail",
+        ),
+    )
+    templates_dir: str | None = Field(
+        None,
+        **describe(
+            "自定义模板目录（覆盖同名的内置模板），相对于配置文件",
+            "Folder of templates overriding the built-in ones, relative to the config",
+        ),
+    )
+    remind: list[RemindStep] = Field(
+        default_factory=lambda: ["open", "7d", "1d", "due"],
+        **describe(
+            "默认提醒时点：open 任务开始时、7d/1d 截止前、due 截止当天",
+            "Default reminder plan: open, a duration before the deadline, due",
+        ),
+    )
+    escalate: list[LadderStep] = Field(
+        default_factory=_default_ladder,
+        **describe("默认逾期上报阶梯", "Default escalation ladder for overdue work"),
+    )
+    max_attempts: int = Field(
+        8, ge=1, le=100, **describe("发送失败最多重试几次", "Delivery attempts before a message is marked failed")
+    )
+    retry_after: Duration = Field(
+        timedelta(minutes=1), **describe("首次重试间隔（之后翻倍）", "First retry delay (doubles each time)", "1m")
+    )
+    retry_cap: Duration = Field(timedelta(hours=6), **describe("重试间隔上限", "Longest retry delay", "6h"))
+
+
+class ChannelEntry(Section):
+    """[channels.NAME] — one way to reach people: an apprise URL."""
+
+    url: str | None = Field(
+        None,
+        **describe(
+            "apprise 地址，如 mailtos://、wecombot://、dingtalk://、feishu://、json://；密钥用 ${环境变量}",
+            "apprise URL (mailtos://, wecombot://, dingtalk://, feishu://, json://); secrets via ${VAR}",
+            "wecombot://${ZB1_WECOM_KEY}",
+        ),
+    )
+    url_file: str | None = Field(
+        None,
+        **describe("从文件读取地址（如 systemd 凭据）", "Read the URL from this file (e.g. a systemd credential)"),
+    )
+
+
 class UnitEntry(Section):
     """[[units]] — one 党委, 党总支, 党支部 or 党小组."""
 
@@ -214,6 +334,10 @@ class UnitEntry(Section):
     )
     parent: Ident | None = Field(
         None, **describe("上级组织的 id（最上级不填）", "Id of the parent unit (none at the top)", "jgdw")
+    )
+    channel: str | None = Field(
+        None,
+        **describe("本组织的群机器人渠道名", "Name of the unit's group channel (a WeCom/DingTalk bot)", "zb1-wecom"),
     )
 
 
@@ -238,6 +362,16 @@ class PersonEntry(Section):
     phone: str | None = Field(None, **describe("手机号", "Mobile phone"))
     joined: date | None = Field(None, **describe("入党日期", "Date of joining the Party"))
     probation_start: date | None = Field(None, **describe("预备期开始日期", "Start of the probation year"))
+    channels: list[str] = Field(
+        default_factory=list, **describe("个人的其他提醒渠道名", "Further channels that reach this person")
+    )
+    quiet_hours: TimeRange | None = Field(
+        None, **describe("个人的免打扰时段（覆盖 [notify]）", "Personal quiet hours (override [notify])")
+    )
+    contact_units: list[Ident] = Field(
+        default_factory=list,
+        **describe("领导班子成员的联系支部", "Contact branches of a leadership member", ["zb1"]),
+    )
     mobile: bool = Field(False, **describe("是否流动党员", "Works elsewhere (流动党员)"))
     retired: bool = Field(False, **describe("是否离退休", "Retired"))
 
@@ -341,6 +475,19 @@ class RuleEntry(Section):
             "Quorum checked on completion: members (voting members) or committee",
         ),
     )
+    remind: list[RemindStep] | None = Field(
+        None, **describe("覆盖 [notify] remind", "Overrides [notify] remind", ["open", "3d", "due"])
+    )
+    escalate: list[LadderStep] | None = Field(
+        None, **describe("覆盖 [notify] escalate（空列表为不上报）", "Overrides [notify] escalate ([] for none)")
+    )
+    urgent: bool = Field(
+        False,
+        **describe(
+            "紧急：提醒立即逐条发送，不等每日汇总，不受免打扰限制",
+            "Urgent: reminders go out at once, not in the digest, even in quiet hours",
+        ),
+    )
     enabled: bool = Field(True, **describe("是否启用", "Whether the rule is active"))
     source: str | None = Field(
         None, **describe("依据（条例条款）", "Where the obligation comes from", "支部工作条例 第十二条")
@@ -354,6 +501,8 @@ class Config(Section):
     store: StoreSection = Field(default_factory=StoreSection, **describe("数据库", "Storage"))
     sync: SyncSection = Field(default_factory=SyncSection, **describe("任务生成", "Task creation"))
     daemon: DaemonSection = Field(default_factory=DaemonSection, **describe("后台服务", "The daemon"))
+    notify: NotifySection = Field(default_factory=NotifySection, **describe("提醒", "Reminders"))
+    channels: dict[str, ChannelEntry] = Field(default_factory=dict, **describe("提醒渠道", "Channels (apprise URLs)"))
     units: list[UnitEntry] = Field(**describe("组织树", "The unit tree"))
     people: list[PersonEntry] = Field(
         default_factory=list, **describe("人员（少量时可直接写在配置中）", "People (small orgs)")

@@ -1,0 +1,111 @@
+"""Channels: apprise URLs, one send per URL so a failure belongs to one channel.
+
+A channel is an entry of ``[channels]``. Email channels (``mailto://`` / ``mailtos://``) carry the
+SMTP server; each person's address is added as ``to=``. IM channels (WeCom, DingTalk, Feishu/Lark
+bots) get markdown cut to what the platform accepts; a JSON webhook gets plain text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import apprise
+
+from notifiers.redact import redact_text
+
+EMAIL_SCHEMES = frozenset({"mailto", "mailtos"})
+WEBHOOK_SCHEMES = frozenset({"json", "jsons", "xml", "xmls", "form", "forms"})
+# Bytes each IM platform takes in one message, with room for the title apprise adds.
+IM_LIMITS = {"wecombot": 4000, "dingtalk": 19000, "feishu": 29000, "lark": 29000}
+DEFAULT_IM_LIMIT = 4000
+# An answer that will not change by retrying: refused credentials, a missing or forbidden endpoint.
+PERMANENT = re.compile(
+    r"\b(?:530|534|535|550|553|554)\b|authenticat|credentials|error=40[0134]\b|unauthori[sz]ed|forbidden|not found",
+    re.IGNORECASE,
+)
+
+
+def scheme_of(url: str) -> str:
+    """The URL's scheme, lower-case."""
+    return url.split("://", 1)[0].lower() if "://" in url else ""
+
+
+def channel_kind(url: str) -> str:
+    """``email``, ``webhook`` or ``im``: which rendering of a message the channel takes."""
+    scheme = scheme_of(url)
+    if scheme in EMAIL_SCHEMES:
+        return "email"
+    if scheme in WEBHOOK_SCHEMES:
+        return "webhook"
+    return "im"
+
+
+def im_limit(url: str) -> int:
+    """How many bytes of markdown the channel's platform accepts."""
+    return IM_LIMITS.get(scheme_of(url), DEFAULT_IM_LIMIT)
+
+
+def parse_channel(url: str) -> Any:
+    """The apprise notifier for ``url``, or None when apprise cannot read it."""
+    return apprise.Apprise.instantiate(url, suppress_exceptions=True)
+
+
+def with_recipient(url: str, address: str) -> str:
+    """An email channel URL addressed to ``address``."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}to={quote(address, safe='@')}"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the channel answered: ok, or an error (redacted) and whether retrying can help."""
+
+    ok: bool
+    error: str = ""
+    permanent: bool = False
+
+
+@dataclass(frozen=True)
+class Message:
+    """One rendered message in the three forms channels take."""
+
+    title: str
+    text: str
+    html: str
+    markdown: str
+
+
+def send(url: str, message: Message) -> SendResult:
+    """Deliver ``message`` through the one channel ``url``; never raises for delivery problems."""
+    notifier = parse_channel(url)
+    if notifier is None:
+        return SendResult(False, redact_text(f"apprise cannot use the channel URL {url}", [url]), permanent=True)
+    kind = channel_kind(url)
+    if kind == "email":
+        body, body_format = message.html, apprise.NotifyFormat.HTML
+    elif kind == "webhook":
+        body, body_format = message.text, apprise.NotifyFormat.TEXT
+    else:
+        body, body_format = message.markdown, apprise.NotifyFormat.MARKDOWN
+    sender = apprise.Apprise()
+    sender.add(notifier)
+    with apprise.LogCapture(level=logging.DEBUG) as captured:  # type: ignore[no-untyped-call]
+        try:
+            ok = bool(sender.notify(body=body, title=message.title, body_format=body_format))
+        except Exception as crash:  # a plugin bug must not lose the message: record and retry
+            ok = False
+            logging.getLogger("apprise").warning("exception while sending: %r", crash)
+    if ok:
+        return SendResult(True)
+    log = captured.getvalue() if hasattr(captured, "getvalue") else ""
+    detail = " | ".join(
+        line.split(" - ", 2)[-1].strip()
+        for line in log.splitlines()
+        if " - WARNING - " in line or " - ERROR - " in line or "Exception" in line or "Response Details" in line
+    )
+    error = redact_text(detail or "the channel refused the message", [url])
+    return SendResult(False, error[:1000], permanent=bool(PERMANENT.search(detail)))

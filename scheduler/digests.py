@@ -1,0 +1,326 @@
+"""Daily digests: one message per recipient per day, gathering what that person must see to.
+
+A digest is composed for a recipient who has new notices, once the digest time has come, on a
+working day and outside their quiet hours; it shows everything the person owns that is overdue,
+due today or this week, what newly opened, and what they are chasing for others. Each line has
+the task key to paste into ``zhibu done``. The outbox key (digest, day, recipient, channel) and
+the check for an existing digest make a second digest on the same day impossible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, select, update
+from sqlalchemy.orm import Session
+
+from notifiers.channels import Message, channel_kind, im_limit
+from notifiers.render import Item, Section, environment, fit_markdown, render
+from notifiers.routing import Target, channel_url, targets_for, window_for
+from scheduler.app import App
+from scheduler.materialize import insert_ignoring_duplicates
+from scheduler.store.models import NoticeRow, OutboxRow, PersonRow, TaskRow, UnitRow
+from scheduler.sweep import ACTIVE_STATES, OVERDUE
+from workflows.calendar import local_date
+from workflows.i18n import Lang, t
+from workflows.recipients import CHANNEL, PERSON
+
+OUTBOX_TABLE = cast(Table, OutboxRow.__table__)
+NO_CHANNEL = "-"
+
+
+@dataclass
+class DigestReport:
+    """How many digests were queued and for how many recipients."""
+
+    recipients: int = 0
+    messages: int = 0
+
+
+class Lookup:
+    """Names of people and units, loaded once per composition."""
+
+    def __init__(self, session: Session) -> None:
+        self.people = {row.id: row for row in session.scalars(select(PersonRow))}
+        self.units = dict(session.execute(select(UnitRow.id, UnitRow.name)).all())
+
+    def person_name(self, person_id: str | None) -> str:
+        row = self.people.get(person_id or "")
+        return row.name if row else (person_id or "")
+
+    def recipient_name(self, recipient: str) -> str:
+        if recipient.startswith(PERSON):
+            return self.person_name(recipient.removeprefix(PERSON))
+        return recipient.removeprefix(CHANNEL)
+
+    def email(self, recipient: str) -> str | None:
+        row = self.people.get(recipient.removeprefix(PERSON)) if recipient.startswith(PERSON) else None
+        return row.email if row else None
+
+
+def item_of(task: TaskRow, lookup: Lookup, *, with_owner: bool) -> Item:
+    """A digest line for ``task``."""
+    count = f"{task.count_done}/{task.count_required}" if task.count_required > 1 else ""
+    owner = lookup.person_name(task.assignee_id) if with_owner else ""
+    return Item(
+        task.key, task.title, lookup.units.get(task.unit_id, task.unit_id), task.due_on, task.state, owner, count
+    )
+
+
+def digest_sections(
+    session: Session, recipient: str, day: date, notified: Sequence[int], lookup: Lookup, lang: Lang
+) -> list[Section]:
+    """The sections of ``recipient``'s digest on ``day``: overdue, today, this week, new, chasing."""
+    sections = {
+        name: Section(name, t(f"digest.{name}", lang)) for name in ("overdue", "today", "week", "new", "chasing")
+    }
+    week_end = day + timedelta(days=7)
+    shown: set[int] = set()
+    is_person = recipient.startswith(PERSON)
+    if is_person:
+        owned = session.scalars(
+            select(TaskRow)
+            .where(TaskRow.assignee_id == recipient.removeprefix(PERSON), TaskRow.state.in_(ACTIVE_STATES))
+            .order_by(TaskRow.due_at, TaskRow.key)
+        ).all()
+    else:
+        owned = session.scalars(
+            select(TaskRow)
+            .where(TaskRow.id.in_(notified), TaskRow.state.in_(ACTIVE_STATES))
+            .order_by(TaskRow.due_at, TaskRow.key)
+        ).all()
+    for task in owned:
+        if task.state == OVERDUE:
+            name = "overdue"
+        elif task.due_on == day:
+            name = "today"
+        elif task.due_on <= week_end:
+            name = "week"
+        elif task.id in notified:
+            name = "new"
+        else:
+            continue
+        sections[name].items.append(item_of(task, lookup, with_owner=not is_person))
+        shown.add(task.id)
+    if is_person:
+        chased = session.scalars(
+            select(TaskRow)
+            .join(
+                NoticeRow,
+                and_(NoticeRow.task_id == TaskRow.id, NoticeRow.recipient == recipient, NoticeRow.escalation.is_(True)),
+            )
+            .where(TaskRow.state == OVERDUE, TaskRow.acked_at.is_(None))
+            .distinct()
+            .order_by(TaskRow.due_at, TaskRow.key)
+        ).all()
+        for task in chased:
+            if task.id not in shown:
+                sections["chasing"].items.append(item_of(task, lookup, with_owner=True))
+    return [section for section in sections.values() if section.items]
+
+
+def _pending(session: Session) -> dict[str, list[int]]:
+    rows = session.execute(select(NoticeRow.recipient, NoticeRow.task_id).where(NoticeRow.digest_day.is_(None))).all()
+    pending: dict[str, list[int]] = {}
+    for recipient, task_id in rows:
+        pending.setdefault(recipient, []).append(task_id)
+    return pending
+
+
+def _has_digest(session: Session, recipient: str, day: date) -> bool:
+    found = session.scalar(
+        select(OutboxRow.id)
+        .where(OutboxRow.recipient == recipient, OutboxRow.day == day, OutboxRow.kind == "digest")
+        .limit(1)
+    )
+    return found is not None
+
+
+def outbox_values(
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    target: Target | None,
+    day: date,
+    message: Message,
+    items: int,
+    now: datetime,
+    urgent: bool = False,
+    failed: str | None = None,
+) -> dict[str, Any]:
+    """A row for the outbox; ``failed`` records a message that cannot even be attempted."""
+    return {
+        "key": key,
+        "kind": kind,
+        "recipient": recipient,
+        "channel": target.channel if target else NO_CHANNEL,
+        "address": target.address if target else None,
+        "day": day,
+        "urgent": urgent,
+        "title": message.title,
+        "body_text": message.text,
+        "body_html": message.html,
+        "body_markdown": message.markdown,
+        "items": items,
+        "status": "failed" if failed else "queued",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": failed,
+        "created_at": now,
+    }
+
+
+def queue_message(
+    session: Session,
+    app: App,
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    targets: Iterable[Target],
+    day: date,
+    message: Message,
+    items: int,
+    now: datetime,
+    lang: Lang,
+    urgent: bool = False,
+) -> int:
+    """Queue ``message`` to every target (IM markdown fitted to each platform); a recipient with no
+    reachable channel gets a failed row saying so, never silence. Returns rows queued."""
+    rows = []
+    for target in targets:
+        url = channel_url(app.loaded, target) or ""
+        fitted = message
+        if channel_kind(url) == "im":
+            fitted = Message(
+                message.title, message.text, message.html, fit_markdown(message.markdown, im_limit(url), lang)
+            )
+        rows.append(
+            outbox_values(
+                key=f"{key}/{target.channel}",
+                kind=kind,
+                recipient=recipient,
+                target=target,
+                day=day,
+                message=fitted,
+                items=items,
+                now=now,
+                urgent=urgent,
+            )
+        )
+    if not rows:
+        reason = f"no channel reaches {recipient}: give them an email address and set [notify] email_channel, or add channels"
+        rows.append(
+            outbox_values(
+                key=f"{key}/{NO_CHANNEL}",
+                kind=kind,
+                recipient=recipient,
+                target=None,
+                day=day,
+                message=message,
+                items=items,
+                now=now,
+                urgent=urgent,
+                failed=reason,
+            )
+        )
+    result = session.connection().execute(insert_ignoring_duplicates(session, OUTBOX_TABLE), rows)
+    return max(result.rowcount, 0)
+
+
+def digest_time(app: App) -> time:
+    """The configured local time of the daily digest."""
+    return time.fromisoformat(app.loaded.config.notify.digest_time)
+
+
+def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> DigestReport:
+    """Queue today's digest for every recipient with new notices whose window is open now."""
+    report = DigestReport()
+    local = now.astimezone(app.zone)
+    day = local_date(now, app.zone)
+    if local.time() < digest_time(app):
+        return report
+    pending = _pending(session)
+    if not pending:
+        return report
+    lookup = Lookup(session)
+    env = environment(app.templates_dir)
+    for recipient, notified in sorted(pending.items()):
+        if not window_for(recipient, app.loaded, app.zone, app.workdays).allows(now):
+            continue  # a rest day or quiet hours: the notices wait for the next digest
+        if _has_digest(session, recipient, day):
+            continue  # today's digest went out already; these wait for tomorrow's
+        sections = digest_sections(session, recipient, day, notified, lookup, lang)
+        if sections:
+            total = sum(len(s.items) for s in sections)
+            context = {
+                "org": app.loaded.config.org.name,
+                "recipient": lookup.recipient_name(recipient),
+                "day": day,
+                "sections": sections,
+                "total": total,
+                "lang": lang,
+            }
+            message = render(env, lang, "digest", context)
+            targets = targets_for(recipient, app.loaded, lookup.email(recipient))
+            report.messages += queue_message(
+                session,
+                app,
+                key=f"digest/{day}/{recipient}",
+                kind="digest",
+                recipient=recipient,
+                targets=targets,
+                day=day,
+                message=message,
+                items=total,
+                now=now,
+                lang=lang,
+            )
+            report.recipients += 1
+        session.execute(
+            update(NoticeRow)
+            .where(NoticeRow.recipient == recipient, NoticeRow.digest_day.is_(None))
+            .values(digest_day=day)
+        )
+    return report
+
+
+def queue_urgent(session: Session, app: App, fired: Sequence[tuple[int, str, str]], now: datetime, lang: Lang) -> int:
+    """Queue one message per urgent notice at once, outside the digest and its windows."""
+    if not fired:
+        return 0
+    lookup = Lookup(session)
+    env = environment(app.templates_dir)
+    day = local_date(now, app.zone)
+    queued = 0
+    for task_id, step, recipient in fired:
+        task = session.get(TaskRow, task_id)
+        if task is None:
+            continue
+        item = item_of(task, lookup, with_owner=True)
+        message = render(env, lang, "urgent", {"org": app.loaded.config.org.name, "item": item, "lang": lang})
+        targets = targets_for(recipient, app.loaded, lookup.email(recipient))
+        queued += queue_message(
+            session,
+            app,
+            key=f"urgent/{task_id}/{step}/{recipient}",
+            kind="urgent",
+            recipient=recipient,
+            targets=targets,
+            day=day,
+            message=message,
+            items=1,
+            now=now,
+            lang=lang,
+            urgent=True,
+        )
+        session.execute(
+            update(NoticeRow)
+            .where(NoticeRow.task_id == task_id, NoticeRow.step == step, NoticeRow.recipient == recipient)
+            .values(digest_day=day)
+        )
+    return queued

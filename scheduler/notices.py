@@ -1,0 +1,115 @@
+"""Fire reminder steps: for each task whose next step is due, record who must hear about it.
+
+Selected through the index on ``next_notice_at``, so a tick costs the tasks whose reminders are
+due, not the tasks stored. When several steps of one task fell due at once (after downtime),
+each recipient gets only the latest: one line in one catch-up digest, not a flood.
+Escalation steps fire only while the task is overdue and not acknowledged (``zhibu ack``);
+a snoozed task (``zhibu snooze``) waits until its snooze ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from scheduler.directory import load_roster
+from scheduler.materialize import insert_ignoring_duplicates
+from scheduler.store.models import NoticeRow, ScheduleRow, TaskRow
+from scheduler.sweep import ACTIVE_STATES, OVERDUE
+from workflows.recipients import resolve
+from workflows.reminders import ReminderStep
+from workflows.roster import Roster
+
+NOTICE_TABLE = cast(Table, NoticeRow.__table__)
+
+
+@dataclass
+class FireReport:
+    """What fired: notices written, and those of urgent tasks (to send at once)."""
+
+    notices: int = 0
+    urgent: list[tuple[int, str, str]] = field(default_factory=list)  # (task id, step, recipient)
+
+
+def _steps(session: Session, cache: dict[tuple[str, str], list[ReminderStep]], task: TaskRow) -> list[ReminderStep]:
+    natural = (task.rule_id, task.period_key)
+    if natural not in cache:
+        row = session.get(ScheduleRow, natural)
+        cache[natural] = [ReminderStep.from_json(step) for step in (row.steps if row else [])]
+    return cache[natural]
+
+
+def _due_steps(task: TaskRow, steps: list[ReminderStep], now: datetime) -> tuple[list[ReminderStep], int]:
+    """The steps of ``task`` that fire now, and the index of the next one still to come."""
+    index = task.notice_index
+    fired: list[ReminderStep] = []
+    while index < len(steps) and steps[index].at <= now:
+        step = steps[index]
+        index += 1
+        if step.escalation and (task.state != OVERDUE or task.acked_at is not None):
+            continue
+        if not step.escalation and task.state == OVERDUE:
+            continue  # past the deadline only the ladder speaks
+        fired.append(step)
+    return fired, index
+
+
+def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, str]) -> FireReport:
+    """Write a notice row per (task, step, recipient) whose time has come; advance each task."""
+    report = FireReport()
+    tasks = list(
+        session.scalars(
+            select(TaskRow).where(TaskRow.next_notice_at <= now, TaskRow.state.in_(ACTIVE_STATES)).order_by(TaskRow.id)
+        )
+    )
+    if not tasks:
+        return report
+    roster: Roster = load_roster(session)
+    cache: dict[tuple[str, str], list[ReminderStep]] = {}
+    rows: list[dict[str, Any]] = []
+    for task in tasks:
+        if task.snoozed_until is not None and task.snoozed_until > now:
+            task.next_notice_at = task.snoozed_until
+            continue
+        steps = _steps(session, cache, task)
+        fired, index = _due_steps(task, steps, now)
+        latest: dict[str, ReminderStep] = {}
+        for step in fired:
+            for ref in step.to:
+                for recipient in resolve(
+                    ref,
+                    roster,
+                    task.unit_id,
+                    person_id=task.person_id,
+                    assignee_id=task.assignee_id,
+                    unit_channels=unit_channels,
+                ):
+                    latest[recipient] = step
+        for recipient, step in latest.items():
+            rows.append(
+                {
+                    "task_id": task.id,
+                    "step": step.name,
+                    "recipient": recipient,
+                    "escalation": step.escalation,
+                    "fired_at": now,
+                    "digest_day": None,
+                }
+            )
+            if task.urgent:
+                report.urgent.append((task.id, step.name, recipient))
+        escalations = [s for s in fired if s.escalation]
+        if escalations:
+            task.escalation_level = max(task.escalation_level, int(escalations[-1].name.split(":")[1]))
+        task.notice_index = index
+        task.next_notice_at = steps[index].at if index < len(steps) else None
+    if rows:
+        result = session.connection().execute(insert_ignoring_duplicates(session, NOTICE_TABLE), rows)
+        report.notices = max(result.rowcount, 0)
+    session.flush()
+    return report
