@@ -221,3 +221,30 @@ def undo_latest(session: Session, task: TaskRow, *, by: str, now: datetime) -> C
         after={**task_snapshot(task), "reversed": target.id},
     )
     return reversal
+
+
+def acknowledge(session: Session, task: TaskRow, *, by: str, now: datetime) -> None:
+    """``zhibu ack``: the escalation ladder of ``task`` stops; the owner still sees it."""
+    if task.acked_at is not None:
+        raise StateError("task.already_acked", key=task.key)
+    before = {"acked_at": None}
+    task.acked_at = now
+    task.updated_at = now
+    audit.task_change(
+        session, task.id, at=now, actor=by, action="ack", before=before, after={"acked_at": now.isoformat()}
+    )
+
+
+def snooze(session: Session, task: TaskRow, until: datetime, *, by: str, now: datetime) -> None:
+    """``zhibu snooze``: no reminder about ``task`` before ``until``."""
+    _refuse_if_closed(session, task)
+    if until <= now:
+        raise UsageError("task.snooze_past", until=until.isoformat())
+    before = {"snoozed_until": task.snoozed_until.isoformat() if task.snoozed_until else None}
+    task.snoozed_until = until
+    if task.next_notice_at is not None:
+        task.next_notice_at = max(task.next_notice_at, until)
+    task.updated_at = now
+    audit.task_change(
+        session, task.id, at=now, actor=by, action="snooze", before=before, after={"snoozed_until": until.isoformat()}
+    )

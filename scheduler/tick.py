@@ -12,11 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from scheduler.app import App
 from scheduler.digests import DigestReport, compose_digests, queue_urgent
 from scheduler.materialize import SyncReport, sync
 from scheduler.notices import FireReport, fire_notices
 from scheduler.outbox import DeliveryReport, deliver
+from scheduler.store.models import MetaRow
 from scheduler.sweep import SweepReport, sweep
 from workflows.i18n import Lang
 
@@ -34,6 +37,19 @@ class TickReport:
     delivery: DeliveryReport
 
 
+TICK_META = "tick"
+
+
+def record_tick(session: Session, now: datetime) -> None:
+    """Remember when the last tick ran (``zhibu status`` and monitors read it)."""
+    row = session.get(MetaRow, TICK_META)
+    value = {"at": now.isoformat()}
+    if row is None:
+        session.add(MetaRow(key=TICK_META, value=value))
+    else:
+        row.value = value
+
+
 def tick(
     app: App, now: datetime, *, force_sync: bool = False, lang: Lang | None = None, send: bool = True
 ) -> TickReport:
@@ -46,5 +62,6 @@ def tick(
         fired = fire_notices(session, now, app.unit_channels)
         urgent = queue_urgent(session, app, fired.urgent, now, language)
         digests = compose_digests(session, app, now, language)
+        record_tick(session, now)
     delivery = deliver(app, now) if send else DeliveryReport()
     return TickReport(now=now, sync=synced, sweep=swept, fired=fired, digests=digests, urgent=urgent, delivery=delivery)

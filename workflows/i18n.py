@@ -230,6 +230,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key} 不核对法定人数，已忽略到会名单",
         "{key} has no quorum check; the attendance was recorded as given",
     ),
+    "task.already_acked": (
+        "任务 {key} 已确认过，逾期上报已停止",
+        "task {key} is already acknowledged; its escalation has stopped",
+    ),
+    "task.acked": (
+        "已确认 {key}：不再逐级上报（责任人仍会收到提醒）",
+        "acknowledged {key}: escalation stopped (the owner is still reminded)",
+    ),
+    "task.snooze_past": ("暂停提醒的截止时间 {until} 已经过去", "the snooze end {until} is already past"),
+    "task.snoozed": ("{key} 在 {until} 之前不再提醒", "no reminder about {key} before {until}"),
+    "notify.sent": ("已通过 {channel} 发送：成功", "sent through {channel}: ok"),
+    "notify.failed": ("通过 {channel} 发送失败：{error}", "sending through {channel} failed: {error}"),
+    "notify.no_target": (
+        "没有渠道能联系到 {who}：请填写其 email 并设置 [notify] email_channel，或为其配置 channels",
+        "no channel reaches {who}: give them an email and set [notify] email_channel, or add channels",
+    ),
+    "notify.unknown": ("找不到人员 {who}，也不是渠道地址", "{who} is neither a person nor a channel URL"),
+    "outbox.retried": ("已重新排队 {count} 条消息", "queued {count} message(s) again"),
+    "outbox.none": ("发件箱中没有符合条件的消息", "no message in the outbox matches"),
+    "status.last_tick": ("最近一次检查：{at}", "last tick: {at}"),
+    "status.never": ("从未运行", "never"),
+    "status.queue": (
+        "待发送 {queued} 条（最早一条排队于 {oldest}），发送中 {sending} 条，已发送 {sent} 条，失败 {failed} 条",
+        "queue: {queued} queued (oldest {oldest}), {sending} sending, {sent} sent, {failed} failed",
+    ),
+    "status.tasks": (
+        "任务：进行中 {open} 项，临近截止 {due_soon} 项，已逾期 {overdue} 项",
+        "tasks: {open} open, {due_soon} due soon, {overdue} overdue",
+    ),
+    "status.failures": ("最近的发送失败：", "recent delivery failures:"),
+    "status.store": ("数据库：{url}（结构版本 {revision}）", "store: {url} (schema {revision})"),
     "task.undone": ("已撤销 {key} 的登记（#{record}）", "undid record #{record} of {key}"),
     "task.waived_ok": ("已免除 {key}：{reason}", "waived {key}: {reason}"),
     # runs
@@ -248,6 +279,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tick.totals": (
         "当前：进行中 {open} 项，临近截止 {due_soon} 项，已逾期 {overdue} 项",
         "now: {open} open, {due_soon} due soon, {overdue} overdue",
+    ),
+    "tick.messages": (
+        "提醒：新增提醒事项 {notices} 条，生成消息 {digests} 条，已发送 {sent} 条，待重试 {retried} 条，失败 {failed} 条",
+        "reminders: {notices} notice(s), {digests} message(s) queued, {sent} sent, {retried} to retry, {failed} failed",
     ),
     "tick.section_due_soon": ("临近截止：", "due soon:"),
     "tick.section_overdue": ("已逾期：", "overdue:"),
@@ -291,8 +326,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "digest.owner": ("负责人 {name}", "owner {name}"),
     "digest.more": ("……另有 {count} 项未列出，请运行 zhibu list 查看", "… {count} more not shown; run zhibu list"),
     "digest.footer": (
-        "此邮件由 zhibu 自动发送，每人每天最多一封。",
-        "Sent by zhibu; at most one digest per person per day.",
+        "本消息由 zhibu 自动发送，每人每天最多一条汇总。",
+        "Sent by zhibu: at most one digest per person per day.",
     ),
     "urgent.subject": ("【zhibu 紧急】{title}（{key}）", "[zhibu urgent] {title} ({key})"),
     "test.subject": ("【zhibu】测试消息", "[zhibu] test message"),

@@ -69,8 +69,8 @@ def reminder_schedule(
     """Every reminder step of a task, sorted by time.
 
     ``remind`` holds ``open`` (when the task opens), ``due`` (the start of the due day) and
-    durations before the deadline (``7d``); a reminder that would come before the task opens
-    is dropped, since the opening one covers it.
+    durations before the due day (``1d``: the day before); a reminder that would come before
+    the task opens is dropped, since the opening one covers it.
     """
     steps: list[ReminderStep] = []
     for item in remind:
@@ -80,7 +80,7 @@ def reminder_schedule(
             steps.append(ReminderStep(max(opens_at, local_midnight(due_on, zone)), "due", ("owner",), False))
         else:
             before = parse_duration(item) or timedelta(0)
-            at = due_at - before
+            at = local_midnight(due_on, zone) - before  # "1d": the day before the due date
             if at > opens_at:
                 steps.append(ReminderStep(at, f"before:{format_duration(before)}", ("owner",), False))
     for index, rung in enumerate(ladder, start=1):

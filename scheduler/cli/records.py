@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from scheduler.cli.context import Cli, current_user
-from scheduler.clock import parse_date
+from scheduler.clock import parse_date, parse_instant
 from scheduler.directory import load_roster
-from scheduler.records import DoneRequest, record_done, record_waiver, undo_latest
+from scheduler.records import DoneRequest, acknowledge, record_done, record_waiver, snooze, undo_latest
 from scheduler.tasks import find_task
 from workflows.calendar import local_date
 from workflows.quorum import Attendance
@@ -120,8 +120,42 @@ def waive(cli: Cli, key: str, reason: str, by: str | None, now_text: str | None)
     cli.echo(cli.t("task.waived_ok", key=task.key, reason=reason))
 
 
+@click.command()
+@click.argument("key")
+@by_option
+@now_option
+@pass_cli
+def ack(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
+    """Acknowledge an overdue task: its escalation stops. 确认逾期任务，停止逐级上报。"""
+    app = cli.app()
+    now = cli.now(now_text)
+    with app.store.writing() as session:
+        task = find_task(session, key)
+        acknowledge(session, task, by=current_user(by), now=now)
+    cli.echo(cli.t("task.acked", key=task.key))
+
+
+@click.command("snooze")
+@click.argument("key")
+@click.option("--until", "until_text", required=True, help="No reminder before this date or time / 暂停提醒至")
+@by_option
+@now_option
+@pass_cli
+def snooze_command(cli: Cli, key: str, until_text: str, by: str | None, now_text: str | None) -> None:
+    """Defer a task's reminders until a date. 暂停提醒至某日。"""
+    app = cli.app()
+    now = cli.now(now_text)
+    until = parse_instant(until_text, app.zone)
+    with app.store.writing() as session:
+        task = find_task(session, key)
+        snooze(session, task, until, by=current_user(by), now=now)
+    cli.echo(cli.t("task.snoozed", key=task.key, until=f"{until.astimezone(app.zone):%Y-%m-%d %H:%M}"))
+
+
 def register(group: click.Group) -> None:
     """Add this module's commands to ``zhibu``."""
     group.add_command(done)
     group.add_command(undo)
     group.add_command(waive)
+    group.add_command(ack)
+    group.add_command(snooze_command)

@@ -120,6 +120,18 @@ def print_tick(cli: Cli, app: App, report: TickReport, *, agenda: bool) -> None:
             overdue=swept.count(OVERDUE),
         )
     )
+    fired, delivery = report.fired.notices, report.delivery
+    if fired or report.digests.messages or report.urgent or delivery.sent or delivery.retried or delivery.failed:
+        cli.echo(
+            cli.t(
+                "tick.messages",
+                notices=fired,
+                digests=report.digests.messages + report.urgent,
+                sent=delivery.sent,
+                retried=delivery.retried,
+                failed=delivery.failed,
+            )
+        )
     if not agenda:
         return
     with app.store.reading() as session:
@@ -161,7 +173,7 @@ def print_tick(cli: Cli, app: App, report: TickReport, *, agenda: bool) -> None:
 def tick_command(cli: Cli, now_text: str | None, quiet: bool) -> None:
     """Run one pass: create due tasks and update states. 执行一次检查。"""
     app = cli.app()
-    report = tick(app, cli.now(now_text))
+    report = tick(app, cli.now(now_text), lang=cli.lang)
     print_tick(cli, app, report, agenda=not quiet)
 
 
@@ -184,7 +196,7 @@ def run(cli: Cli, interval: str | None) -> None:
     first = [True]
 
     def one_tick() -> None:
-        report = tick(app, clock.now())
+        report = tick(app, clock.now(), lang=cli.lang)
         changed = report.sync.created or any(report.sweep.changed.values())
         print_tick(cli, app, report, agenda=first[0] or bool(changed))
         first[0] = False

@@ -1,0 +1,197 @@
+"""Reminders that reach people: real SMTP and HTTP receivers on loopback, driven by tick(now)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from scheduler.app import App, open_app
+from scheduler.records import acknowledge
+from scheduler.store.models import NoticeRow, OutboxRow, TaskRow
+from scheduler.tasks import find_task
+from scheduler.tick import tick
+from tests.conftest import CliRun, beijing, edit_config
+from tests.e2e.conftest import wire_channels
+from tests.receivers import HttpReceiver, SmtpServer
+
+PEOPLE_WITH_EMAIL = {"zhangwei@example.org", "lina@example.org", "zhengyu@example.org"}
+
+
+def outbox(app: App) -> list[OutboxRow]:
+    with app.store.reading() as session:
+        return list(session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
+
+
+def notices_of(app: App, key: str) -> list[tuple[str, str]]:
+    with app.store.reading() as session:
+        task = find_task(session, key)
+        rows = session.scalars(select(NoticeRow).where(NoticeRow.task_id == task.id).order_by(NoticeRow.id))
+        return [(n.step, n.recipient) for n in rows]
+
+
+def run_hourly(app: App, start: str, end: str) -> None:
+    moment, last = beijing(start), beijing(end)
+    while moment <= last:
+        tick(app, moment)
+        moment += timedelta(hours=1)
+
+
+def test_daily_digest_arrives_by_email_in_chinese_once_a_day(
+    notifying: App, smtp: SmtpServer, webhook: HttpReceiver
+) -> None:
+    tick(notifying, beijing("2026-03-02 08:00"))  # Monday: tasks created, reminders fired
+    assert smtp.received == []  # the digest waits for 08:30
+    tick(notifying, beijing("2026-03-02 08:30"))
+    assert sorted(r for mail in smtp.received for r in mail.recipients) == sorted(PEOPLE_WITH_EMAIL)
+    [mail] = [m for m in smtp.received if m.recipients == ["zhangwei@example.org"]]
+    assert mail.sender == "zhibu@example.org"
+    assert mail.subject == "【zhibu】某局机关党委：4 项工作提醒（2026-03-02）"
+    text, html = mail.part("plain"), mail.part("html")
+    assert text.startswith("张伟，您好：")
+    for key in ("zb1/主题党日/2026-03", "zb1/支委会/2026-03", "zb1/党员大会/2026Q1", "zb1/党课/2026Q1"):
+        assert f"- {key} " in text  # one line per task, key first: ready to copy
+        assert f"{key}</span>" in html
+    assert "\n新开始的工作\n" in text.replace("\r\n", "\n")
+    assert "zhibu done" in text
+    assert "zb2/" not in text  # only what is hers to see to
+
+    [hook] = webhook.hits
+    payload = hook.json()
+    assert hook.path == "/zhibu"
+    assert payload["title"] == "【zhibu】某局机关党委：7 项工作提醒（2026-03-02）"
+    assert "zb1/党费/2026Q1/wuxia" in payload["message"]  # lina collects zb1's dues
+
+    tick(notifying, beijing("2026-03-02 09:00"))
+    tick(notifying, beijing("2026-03-02 17:00"))
+    assert len(smtp.received) == 3  # at most one digest per person per day
+    unreachable = {row.recipient for row in outbox(notifying) if row.status == "failed"}
+    assert unreachable == {"person:guoqing", "person:zhaolei", "person:zhoujie", "person:fengjing"}
+    assert all("no channel reaches" in (row.last_error or "") for row in outbox(notifying) if row.status == "failed")
+
+
+def test_nothing_is_delivered_in_quiet_hours_on_weekends_or_in_the_spring_festival(
+    notifying: App, smtp: SmtpServer
+) -> None:
+    run_hourly(notifying, "2026-02-12 00:00", "2026-02-25 23:00")
+    sent = [row for row in outbox(notifying) if row.status == "sent"]
+    assert sent, "some digests were delivered"
+    for row in sent:
+        assert row.sent_at is not None
+        local = row.sent_at.astimezone(notifying.zone)
+        assert 8 <= local.hour < 21, local
+        assert notifying.workdays.is_working_day(local.date()), local
+    days = {row.sent_at.astimezone(notifying.zone).date().isoformat() for row in sent if row.sent_at}
+    assert "2026-02-14" in days  # the 调休 Saturday is a working day
+    assert not days & {f"2026-02-{d}" for d in range(15, 24)}  # the Spring Festival break
+    assert "2026-02-24" in days  # the catch-up after the break
+    per_day = Counter((row.recipient, row.day, row.channel) for row in outbox(notifying) if row.kind == "digest")
+    assert max(per_day.values()) == 1
+
+
+def test_overdue_work_climbs_the_ladder_until_acknowledged(notifying: App, smtp: SmtpServer) -> None:
+    run_hourly(notifying, "2026-03-30 07:00", "2026-04-08 12:00")
+    key = "zb2/支委会/2026-03"  # due Tue 31 March; 4-6 April is the Qingming break
+    assert notices_of(notifying, key) == [
+        ("before:1d", "person:zhengyu"),  # the first tick (30 March) catches up to the latest step only
+        ("due", "person:zhengyu"),
+        ("escalate:1", "person:zhengyu"),  # 1 April: the first working day after
+        ("escalate:2", "person:zhengyu"),  # 3 April: the third
+        ("escalate:2", "person:wangjg"),  # … and the secretary of the 机关党委
+    ]
+    chased = [m for m in smtp.received if m.recipients == ["wangjg@example.org"]]
+    assert any(
+        "请您督促" in m.part("plain") and key in m.part("plain") and "负责人 郑宇" in m.part("plain") for m in chased
+    )
+    with notifying.store.writing() as session:
+        acknowledge(session, find_task(session, key), by="wangjg", now=beijing("2026-04-08 12:30"))
+    run_hourly(notifying, "2026-04-08 13:00", "2026-04-20 12:00")
+    assert [step for step, _ in notices_of(notifying, key) if step.startswith("escalate:3")] == []
+    other = "zb3/支委会/2026-03"  # not acknowledged: reaches the committee on the 7th working day (10 April)
+    assert ("escalate:3", "person:wangjg") in notices_of(notifying, other)
+
+
+def test_smtp_outage_then_recovery_delivers_each_message_once(notifying: App, smtp: SmtpServer) -> None:
+    tick(notifying, beijing("2026-03-02 08:00"))
+    smtp.handler.refuse = 5
+    moment = beijing("2026-03-02 08:30")
+    while moment <= beijing("2026-03-02 09:30"):
+        tick(notifying, moment)
+        moment += timedelta(minutes=1)
+    assert smtp.handler.refused == 5
+    assert Counter(r for m in smtp.received for r in m.recipients) == dict.fromkeys(PEOPLE_WITH_EMAIL, 1)
+    mails = [row for row in outbox(notifying) if row.channel == "mail"]
+    assert all(row.status == "sent" for row in mails)
+    assert sum(row.attempts for row in mails) == len(mails) + 5
+    assert any(row.attempts > 1 and "451" in (row.last_error or "") for row in mails) or all(
+        row.last_error is None for row in mails
+    )
+
+
+def test_bad_password_is_a_permanent_failure_shown_by_status(
+    example_config: Path, webhook: HttpReceiver, zhibu: CliRun
+) -> None:
+    with SmtpServer(user="zhibu", password="right-one") as guarded:
+        wire_channels(
+            example_config,
+            f"mailto://zhibu:${{ZHIBU_SMTP_PASSWORD}}@127.0.0.1:{guarded.port}?from=zhibu@example.org",
+            webhook.port,
+        )
+        import os
+
+        os.environ["ZHIBU_SMTP_PASSWORD"] = "wrong-secret-pw"
+        try:
+            app = open_app(example_config)
+            tick(app, beijing("2026-03-02 08:00"))
+            tick(app, beijing("2026-03-02 08:30"))
+            failed = [row for row in outbox(app) if row.channel == "mail"]
+            assert {row.status for row in failed} == {"failed"}
+            assert all(row.attempts == 1 for row in failed)  # permanent: not retried
+            assert all("535" in (row.last_error or "") for row in failed)
+            result = zhibu("--lang", "en", "status")
+            listed = zhibu("outbox", "list", "--failed")
+        finally:
+            del os.environ["ZHIBU_SMTP_PASSWORD"]
+    assert result.exit_code == 0
+    assert "recent delivery failures:" in result.output
+    assert "535" in result.output
+    assert "wrong-secret-pw" not in result.output + listed.output
+    assert guarded.received == []
+
+
+def test_malformed_channel_url_is_a_config_error(example_config: Path, zhibu: CliRun) -> None:
+    edit_config(
+        example_config,
+        r'(tick_interval = "5m".*?\n)',
+        '\\1\n[channels.wecom]\nurl = "wecombot://"\n\n[channels.typo]\nurl = "mailtoo://smtp.example.org"\n',
+    )
+    result = zhibu("--lang", "en", "check")
+    assert result.exit_code == 2
+    assert "channels.wecom.url: apprise does not recognise the channel URL" in result.output
+    assert "channels.typo.url: apprise does not recognise the channel URL" in result.output
+
+
+def test_a_task_done_before_the_digest_is_left_out(notifying: App, smtp: SmtpServer) -> None:
+    tick(notifying, beijing("2026-03-02 08:00"))
+    from scheduler.directory import load_roster
+    from scheduler.records import DoneRequest, record_done
+
+    with notifying.store.writing() as session:
+        task = find_task(session, "zb1/支委会/2026-03")
+        record_done(
+            session,
+            task,
+            DoneRequest(by="张伟"),
+            rule=notifying.rules_by_id[task.rule_id],
+            roster=load_roster(session),
+            today=beijing("2026-03-02 08:10").date(),
+            now=beijing("2026-03-02 08:10"),
+        )
+    tick(notifying, beijing("2026-03-02 08:30"))
+    [mail] = [m for m in smtp.received if m.recipients == ["zhangwei@example.org"]]
+    assert "zb1/支委会/2026-03" not in mail.part("plain")
+    assert "zb1/党课/2026Q1" in mail.part("plain")
+    with notifying.store.reading() as session:
+        assert session.scalars(select(TaskRow.next_notice_at).where(TaskRow.key == "zb1/支委会/2026-03")).one() is None
