@@ -19,9 +19,10 @@ from notifiers.redact import redact_text
 
 EMAIL_SCHEMES = frozenset({"mailto", "mailtos"})
 WEBHOOK_SCHEMES = frozenset({"json", "jsons", "xml", "xmls", "form", "forms"})
-# Bytes each IM platform takes in one message, with room for the title apprise adds.
-IM_LIMITS = {"wecombot": 4000, "dingtalk": 19000, "feishu": 29000, "lark": 29000}
-DEFAULT_IM_LIMIT = 4000
+# Bytes of text each IM platform takes in one message (WeCom bots: 2,048 for the text type
+# apprise sends; DingTalk: 20,000; Feishu/Lark cards: about 20,000 characters, 30 KB a request).
+IM_LIMITS = {"wecombot": 2048, "dingtalk": 19500, "feishu": 19500, "lark": 19500}
+DEFAULT_IM_LIMIT = 2048
 # An answer that will not change by retrying: refused credentials, a missing or forbidden endpoint.
 PERMANENT = re.compile(
     r"\b(?:530|534|535|550|553|554)\b|authenticat|credentials|error=40[0134]\b|unauthori[sz]ed|forbidden|not found",
@@ -44,9 +45,10 @@ def channel_kind(url: str) -> str:
     return "im"
 
 
-def im_limit(url: str) -> int:
-    """How many bytes of markdown the channel's platform accepts."""
-    return IM_LIMITS.get(scheme_of(url), DEFAULT_IM_LIMIT)
+def im_limit(url: str, title: str = "") -> int:
+    """How many bytes of markdown fit in one message of the channel's platform, once apprise has
+    put the title in front of the body."""
+    return IM_LIMITS.get(scheme_of(url), DEFAULT_IM_LIMIT) - len(title.encode("utf-8")) - 4
 
 
 def parse_channel(url: str) -> Any:

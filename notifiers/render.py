@@ -6,7 +6,6 @@ to the platform's limit, dropping whole lines from the end and saying how many w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 
-from notifiers.channels import Message
+from notifiers.channels import Message, channel_kind, im_limit
 from workflows.i18n import Lang, t
 
 
@@ -81,6 +80,9 @@ def fit_markdown(markdown: str, limit: int, lang: Lang) -> str:
     return "\n".join(kept)
 
 
-def sections_text(sections: Sequence[Section]) -> int:
-    """How many task lines the sections hold."""
-    return sum(len(s.items) for s in sections)
+def fit_for_channel(url: str, message: Message, lang: Lang) -> Message:
+    """The message as the channel ``url`` takes it: IM markdown cut to the platform's limit."""
+    if channel_kind(url) != "im":
+        return message
+    limit = im_limit(url, message.title)
+    return Message(message.title, message.text, message.html, fit_markdown(message.markdown, limit, lang))

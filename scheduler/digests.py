@@ -17,8 +17,8 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, select, update
 from sqlalchemy.orm import Session
 
-from notifiers.channels import Message, channel_kind, im_limit
-from notifiers.render import Item, Section, environment, fit_markdown, render
+from notifiers.channels import Message
+from notifiers.render import Item, Section, environment, fit_for_channel, render
 from notifiers.routing import Target, channel_url, targets_for, window_for
 from scheduler.app import App
 from scheduler.materialize import insert_ignoring_duplicates
@@ -193,12 +193,7 @@ def queue_message(
     reachable channel gets a failed row saying so, never silence. Returns rows queued."""
     rows = []
     for target in targets:
-        url = channel_url(app.loaded, target) or ""
-        fitted = message
-        if channel_kind(url) == "im":
-            fitted = Message(
-                message.title, message.text, message.html, fit_markdown(message.markdown, im_limit(url), lang)
-            )
+        fitted = fit_for_channel(channel_url(app.loaded, target) or "", message, lang)
         rows.append(
             outbox_values(
                 key=f"{key}/{target.channel}",
