@@ -52,7 +52,11 @@ def test_digest_reaches_wecom_dingtalk_and_feishu_bots(example_config: Path, pla
         f'\\1\n[channels.wecom]\nurl = "wecombot://{WECOM_KEY}"\n\n[channels.ding]\nurl = "dingtalk://{DING_SECRET}@{DING_TOKEN}/"\n\n'
         f'[channels.feishu]\nurl = "feishu://{FEISHU_TOKEN}"\n',
     )
-    edit_config(example_config, r'(id = "zhengyu"\nname = "郑宇"\nunit = "zb2"\n)', '\\1channels = ["wecom", "ding", "feishu"]\n')
+    edit_config(
+        example_config,
+        r'(id = "zhengyu"\nname = "郑宇"\nunit = "zb2"\n)',
+        '\\1channels = ["wecom", "ding", "feishu"]\n',
+    )
     app = open_app(example_config)
     tick(app, beijing("2026-03-02 08:00"))
     tick(app, beijing("2026-03-02 08:30"))
@@ -81,8 +85,23 @@ def test_digest_reaches_wecom_dingtalk_and_feishu_bots(example_config: Path, pla
 
 
 def test_a_long_digest_is_cut_to_the_wecom_limit_with_a_count(platform: FakePlatform) -> None:
-    items = [Item(f"zb{i % 40}/党费/2026Q1/member{i:03d}", "缴纳党费", "第一党支部", date(2026, 3, 31), "overdue") for i in range(300)]
-    message = render(environment(), "zh", "digest", {"org": "某局机关党委", "recipient": "李娜", "day": date(2026, 4, 1), "sections": [Section("overdue", "已逾期", items)], "total": 300, "lang": "zh"})
+    items = [
+        Item(f"zb{i % 40}/党费/2026Q1/member{i:03d}", "缴纳党费", "第一党支部", date(2026, 3, 31), "overdue")
+        for i in range(300)
+    ]
+    message = render(
+        environment(),
+        "zh",
+        "digest",
+        {
+            "org": "某局机关党委",
+            "recipient": "李娜",
+            "day": date(2026, 4, 1),
+            "sections": [Section("overdue", "已逾期", items)],
+            "total": 300,
+            "lang": "zh",
+        },
+    )
     url = f"wecombot://{WECOM_KEY}"
     assert send(url, fit_for_channel(url, message, "zh")).ok
     content = platform.calls[0]["payload"]["text"]["content"]

@@ -183,3 +183,28 @@ def test_chinese_names_are_accepted_for_kinds_statuses_and_roles() -> None:
 
 def test_example_is_plain_toml() -> None:
     assert tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))["org"]["name"] == "某局机关党委"
+
+
+def test_commented_reminder_block_of_the_example_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uncommenting the example's [notify] and [channels] block gives a valid config."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    start = lines.index("# [notify]")
+    end = next(i for i, line in enumerate(lines) if "url_file" in line)
+    credential = tmp_path / "zb2-dingtalk"
+    credential.write_text("dingtalk://SECRETabc@TOKENxyz/\n", encoding="utf-8")
+    for index in range(start, end + 1):
+        line = lines[index]
+        if line.startswith("#"):
+            line = line[2:] if line.startswith("# ") else line[1:]
+            lines[index] = line.split("  #")[0].rstrip() if not line.startswith("[") else line
+    lines[end] = f'url_file = "{credential}"'
+    monkeypatch.setenv("ZHIBU_SMTP_PASSWORD", "pw")
+    monkeypatch.setenv("ZB1_WECOM_KEY", "key-123")
+    loaded = parse_config("\n".join(lines), tmp_path / "zhibu.toml")
+    assert loaded.config.notify.email_channel == "mail"
+    assert [rung.after for rung in loaded.config.notify.escalate] == [1, 3, 7]
+    assert loaded.channel_urls == {
+        "mail": "mailtos://zhibu:pw@smtp.example.org:465?from=zhibu@example.org",
+        "zb1-wecom": "wecombot://key-123",
+        "zb2-dingtalk": "dingtalk://SECRETabc@TOKENxyz/",
+    }

@@ -1,0 +1,1 @@
+"""Benchmarks and measured figures; each prints its numbers, none asserts timings."""
