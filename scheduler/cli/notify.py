@@ -44,11 +44,18 @@ def notify_test(cli: Cli, who: str) -> None:
         attempts = [(redact_url(who), who)]
         secrets = [who]
     else:
-        with app.store.reading() as session:
-            person = session.scalars(select(PersonRow).where(or_(PersonRow.id == who, PersonRow.name == who))).first()
-        if person is None:
-            raise NotFoundError("notify.unknown", who=who)
-        targets = targets_for(f"person:{person.id}", app.loaded, person.email)
+        configured = next((p for p in app.loaded.config.people if who in (p.id, p.name)), None)
+        if configured is not None:
+            ident, email = configured.id, configured.email
+        else:
+            with app.store.reading() as session:
+                stored = session.scalars(
+                    select(PersonRow).where(or_(PersonRow.id == who, PersonRow.name == who))
+                ).first()
+            if stored is None:
+                raise NotFoundError("notify.unknown", who=who)
+            ident, email = stored.id, stored.email
+        targets = targets_for(f"person:{ident}", app.loaded, email)
         if not targets:
             raise NotFoundError("notify.no_target", who=who)
         attempts = [
