@@ -42,8 +42,9 @@ def resolve(
     if where == "parent":
         target = unit.parent_id if unit else None
     elif where == "committee":
+        # the 党委 above the unit; a committee at the top answers for itself
         parent = unit.parent_id if unit else None
-        target = roster.committee_above(parent) if parent else None
+        target = (roster.committee_above(parent) if parent else None) or roster.committee_above(unit_id)
     else:
         target = unit_id
     return [PERSON + p.id for p in roster.holders(target, role)] if target else []

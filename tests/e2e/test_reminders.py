@@ -195,3 +195,58 @@ def test_a_task_done_before_the_digest_is_left_out(notifying: App, smtp: SmtpSer
     assert "zb1/党课/2026Q1" in mail.part("plain")
     with notifying.store.reading() as session:
         assert session.scalars(select(TaskRow.next_notice_at).where(TaskRow.key == "zb1/支委会/2026-03")).one() is None
+
+
+def test_unit_group_channel_gets_its_units_escalations(
+    example_config: Path, smtp: SmtpServer, webhook: HttpReceiver
+) -> None:
+    wire_channels(example_config, f"mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org", webhook.port)
+    edit_config(
+        example_config,
+        r'(id = "zb3"\nname = "第三党支部（离退休）"\nkind = "branch"\nparent = "jgdw"\n)',
+        '\\1channel = "hook"\n',
+    )
+    edit_config(
+        example_config,
+        r'(quorum = "committee".*?\n)',
+        '\\1escalate = [{ after = 1, to = ["unit-channel", "role:party-committee-secretary"] }]\n',
+    )
+    app = open_app(example_config)
+    tick(app, beijing("2026-03-31 09:00"))
+    tick(app, beijing("2026-04-01 08:30"))  # the first working day after the deadline
+    group = [hit.json() for hit in webhook.hits if "第三党支部" in hit.json()["message"]]
+    [message] = group
+    assert message["message"].startswith("hook，您好：")
+    assert (
+        "- zb3/支委会/2026-03  支部委员会会议（第三党支部（离退休），截止 2026-03-31，负责人 郭庆）"
+        in message["message"]
+    )
+    assert "zb1/" not in message["message"]  # a group hears about its own unit only
+    assert ("escalate:1", "person:wangjg") in notices_of(app, "zb3/支委会/2026-03")
+
+
+def test_templates_dir_overrides_a_template(notifying: App, example_config: Path, smtp: SmtpServer) -> None:
+    folder = example_config.parent / "my-templates" / "zh"
+    folder.mkdir(parents=True)
+    (folder / "digest.subject").write_text("【{{ org }}】今日待办 {{ total }} 项\n", encoding="utf-8")
+    edit_config(example_config, r'(email_channel = "mail"\n)', '\\1templates_dir = "my-templates"\n')
+    app = open_app(example_config)
+    tick(app, beijing("2026-03-02 08:00"))
+    tick(app, beijing("2026-03-02 08:30"))
+    subjects = {m.recipients[0]: m.subject for m in smtp.received}
+    assert subjects["zhangwei@example.org"] == "【某局机关党委】今日待办 4 项"
+    assert "zb1/党课/2026Q1" in next(m for m in smtp.received if m.recipients == ["zhangwei@example.org"]).part("plain")
+
+
+def test_after_downtime_one_catch_up_digest_per_person(notifying: App, smtp: SmtpServer) -> None:
+    tick(notifying, beijing("2026-03-02 08:30"))
+    first = len(smtp.received)
+    tick(notifying, beijing("2026-04-14 08:30"))  # the service was off for six weeks
+    catch_up = smtp.received[first:]
+    # one each; the 机关党委's secretary too, who now chases the branches' overdue work
+    assert sorted(r for m in catch_up for r in m.recipients) == sorted({*PEOPLE_WITH_EMAIL, "wangjg@example.org"})
+    [mail] = [m for m in catch_up if m.recipients == ["zhangwei@example.org"]]
+    text = mail.part("plain")
+    for key in ("zb1/支委会/2026-03", "zb1/党员大会/2026Q1", "zb1/主题党日/2026-04"):
+        assert key in text
+    assert text.count("zb1/支委会/2026-03") == 1  # once, at its latest step

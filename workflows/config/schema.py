@@ -119,7 +119,10 @@ def _recipients(value: object) -> object:
         if not isinstance(item, str):
             normalized.append(item)
             continue
-        match = RECIPIENT_PATTERN.match(item.strip())
+        spelled = item.strip()
+        if spelled in ("role:party-committee-secretary", "role:党委书记"):
+            spelled = "role:secretary@committee"  # the secretary of the 党委 above, as the issue spells it
+        match = RECIPIENT_PATTERN.match(spelled)
         if not match:
             raise zhibu_error("config.bad_recipient", value=item)
         if match.group(1):
@@ -128,7 +131,7 @@ def _recipients(value: object) -> object:
         elif match.group(8):
             normalized.append(f"leader-of:{match.group(9)}" if match.group(9) else "leader-of")
         else:
-            normalized.append(item.strip())
+            normalized.append(spelled)
     return normalized
 
 
