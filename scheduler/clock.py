@@ -2,10 +2,16 @@
 
 ``zhibu tick --now T`` (and every command's ``--now``) sets an override so a whole year can be
 simulated from the shell; tests use time-machine, which moves what :func:`now` reads.
+
+A process started by a test can be given a running simulated clock through the environment:
+``ZHIBU_CLOCK="2026-03-01T08:00+08:00@1760000000x3600"`` means "at the real Unix time
+1760000000 it was 2026-03-01 08:00 in Beijing, and time runs 3600 times faster". It is stateless,
+so a daemon killed and restarted carries on along the same simulated timeline.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,13 +21,34 @@ from zoneinfo import ZoneInfo
 from workflows.i18n import UsageError
 
 _override: datetime | None = None
+CLOCK_ENV = "ZHIBU_CLOCK"
+_CLOCK = re.compile(r"^(?P<start>[^@]+)@(?P<epoch>[0-9.]+)x(?P<speed>[0-9.]+)$")
+
+
+def _simulated(spec: str, real: datetime) -> datetime:
+    match = _CLOCK.match(spec.strip())
+    if not match:
+        raise ValueError(f"{CLOCK_ENV} must look like 2026-03-01T08:00+08:00@1760000000x3600")
+    start = datetime.fromisoformat(match["start"])
+    if start.tzinfo is None:
+        raise ValueError(f"{CLOCK_ENV} needs a time zone in its start instant")
+    elapsed = real - datetime.fromtimestamp(float(match["epoch"]), UTC)
+    return (start + elapsed * float(match["speed"])).astimezone(UTC)
 
 
 def now() -> datetime:
     """The current instant, aware, in UTC."""
     if _override is not None:
         return _override
-    return datetime.now(UTC)
+    real = datetime.now(UTC)
+    spec = os.environ.get(CLOCK_ENV)
+    return _simulated(spec, real) if spec else real
+
+
+def simulation_speed() -> float:
+    """How many simulated seconds pass per real second (1 unless ZHIBU_CLOCK says otherwise)."""
+    match = _CLOCK.match(os.environ.get(CLOCK_ENV, "").strip())
+    return float(match["speed"]) if match else 1.0
 
 
 def set_now(instant: datetime | None) -> None:

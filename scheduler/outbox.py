@@ -9,6 +9,7 @@ a permanent one, or the last attempt, marks the row failed with the redacted rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -112,8 +113,11 @@ def deliver_one(app: App, row: OutboxRow, now: datetime) -> str:
     return "retry"
 
 
-def deliver(app: App, now: datetime, *, limit: int = 1000) -> DeliveryReport:
-    """Send every queued row that is due, one claim at a time."""
+def deliver(
+    app: App, now: datetime, *, limit: int = 1000, should_stop: Callable[[], bool] = lambda: False
+) -> DeliveryReport:
+    """Send every queued row that is due, one claim at a time; ``should_stop`` is asked between
+    rows, so a warm shutdown finishes the message in progress and leaves the rest queued."""
     report = DeliveryReport()
     release_stale(app, now)
     with app.store.reading() as session:
@@ -124,6 +128,8 @@ def deliver(app: App, now: datetime, *, limit: int = 1000) -> DeliveryReport:
             .limit(limit)
         ).all()
     for row_id, recipient, urgent in due:
+        if should_stop():
+            break
         window = window_for(recipient, app.loaded, app.zone, app.workdays)
         if not urgent and not window.allows(now):
             with app.store.writing() as session:

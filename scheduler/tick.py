@@ -9,6 +9,7 @@ sends row by row afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,7 +52,13 @@ def record_tick(session: Session, now: datetime) -> None:
 
 
 def tick(
-    app: App, now: datetime, *, force_sync: bool = False, lang: Lang | None = None, send: bool = True
+    app: App,
+    now: datetime,
+    *,
+    force_sync: bool = False,
+    lang: Lang | None = None,
+    send: bool = True,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> TickReport:
     """Sync (skipped when nothing changed), sweep, fire reminders and compose digests in one
     transaction, then deliver the outbox (unless ``send`` is False)."""
@@ -63,5 +70,5 @@ def tick(
         urgent = queue_urgent(session, app, fired.urgent, now, language)
         digests = compose_digests(session, app, now, language)
         record_tick(session, now)
-    delivery = deliver(app, now) if send else DeliveryReport()
+    delivery = deliver(app, now, should_stop=should_stop) if send else DeliveryReport()
     return TickReport(now=now, sync=synced, sweep=swept, fired=fired, digests=digests, urgent=urgent, delivery=delivery)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from datetime import timedelta
-from types import FrameType
 
 import click
 from sqlalchemy import func, select
 
-from scheduler import clock
 from scheduler.app import App
 from scheduler.cli.context import Cli
 from scheduler.cli.output import json_option, table, to_json
@@ -20,7 +16,7 @@ from scheduler.store.models import TaskRow
 from scheduler.sweep import DUE_SOON, OPEN, OVERDUE
 from scheduler.tick import TickReport, tick
 from workflows.calendar import work_calendar
-from workflows.durations import format_duration
+from workflows.durations import format_duration, parse_duration
 from workflows.i18n import UsageError
 from workflows.occurrences import occurrences_of
 from workflows.roster import roster_from_config
@@ -179,51 +175,31 @@ def tick_command(cli: Cli, now_text: str | None, quiet: bool) -> None:
 
 @click.command()
 @click.option("--interval", help="Tick interval, overrides [daemon] tick_interval, e.g. 5m / 检查间隔")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log lines on stderr / 日志格式",
+)
 @pass_cli
-def run(cli: Cli, interval: str | None) -> None:
+def run(cli: Cli, interval: str | None, log_format: str) -> None:
     """Run as a service: a tick at start, then on a timer (Ctrl+C stops). 作为服务运行。"""
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    from scheduler.daemon import Daemon
+    from scheduler.logs import setup
 
-    from workflows.durations import parse_duration
-
-    app = cli.app()
-    every = app.loaded.config.daemon.tick_interval
+    every = None
     if interval:
-        parsed = parse_duration(interval)
-        if parsed is None or parsed <= timedelta(0):
+        every = parse_duration(interval)
+        if every is None or every <= timedelta(0):
             raise UsageError("config.bad_duration", value=interval)
-        every = parsed
-    first = [True]
-
-    def one_tick() -> None:
-        report = tick(app, clock.now(), lang=cli.lang)
-        changed = report.sync.created or any(report.sweep.changed.values())
-        print_tick(cli, app, report, agenda=first[0] or bool(changed))
-        first[0] = False
-
-    scheduler = BlockingScheduler(timezone=app.zone)
-    scheduler.add_job(
-        one_tick,
-        "interval",
-        seconds=every.total_seconds(),
-        next_run_time=clock.now(),
-        coalesce=True,
-        max_instances=1,
-        id="tick",
+    loaded = cli.loaded()  # validated before anything starts
+    redacting = setup(log_format, loaded.channel_urls.values())
+    daemon = Daemon(
+        config_path=cli.config_path, db_url=cli.db_url, lang=cli.lang_option, interval=every, redacting=redacting
     )
-    stops = [0]
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        stops[0] += 1
-        if stops[0] > 1:
-            raise SystemExit(1)
-        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    cli.echo(cli.t("run.started", interval=format_duration(every), url=app.store.display_url))
-    scheduler.start()
-    cli.echo(cli.t("run.stopped"))
+    cli.echo(cli.t("run.started", interval=format_duration(daemon.tick_interval), url=daemon.app.store.display_url))
+    raise SystemExit(daemon.run())
 
 
 def register(group: click.Group) -> None:
