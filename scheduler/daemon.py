@@ -98,12 +98,13 @@ class Daemon:
         return report
 
     def report_status(self) -> None:
-        """STATUS for ``systemctl status``: the next tick and the queue depth."""
+        """STATUS for ``systemctl status``: the next tick and the queue depth. (It must not ask
+        the scheduler: a job that takes the scheduler's locks deadlocks a shutdown that waits
+        for that job.)"""
         with self.app.store.reading() as session:
             queued = session.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == QUEUED)) or 0
-        job = self.scheduler.get_job("tick")
-        upcoming = getattr(job, "next_run_time", None) if job else None
-        when = upcoming.strftime("%H:%M:%S") if upcoming else "-"
+        upcoming = (self.last_tick or clock.now()) + self.tick_interval
+        when = upcoming.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M")
         systemd.notify(f"STATUS=next tick at {when}, {queued} queued")
 
     def watchdog(self) -> None:

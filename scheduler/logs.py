@@ -63,11 +63,14 @@ class JsonFormatter(logging.Formatter):
 
 def setup(log_format: str, urls: Iterable[str] = (), level: int = logging.INFO) -> Redacting:
     """Send zhibu's and apprise's logs to stderr in ``log_format`` (``text`` or ``json``)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if log_format == "json" else JournalFormatter())
     redacting = Redacting(urls)
-    handler.addFilter(redacting)
     for name, lvl in ((LOGGER, level), ("apprise", logging.WARNING), ("apscheduler", logging.WARNING)):
+        # a handler per logger, with its own level: apprise raises its logger to DEBUG while it
+        # captures a send's details, and those details belong in the outbox, not the journal
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter() if log_format == "json" else JournalFormatter())
+        handler.addFilter(redacting)
+        handler.setLevel(lvl)
         logger = logging.getLogger(name)
         logger.handlers = [handler]
         logger.setLevel(lvl)

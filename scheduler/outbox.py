@@ -4,11 +4,14 @@ A row is claimed by a conditional UPDATE (``status = 'queued'`` → ``'sending'`
 two processes never send the same row. The send happens outside any transaction. A temporary
 failure is retried with doubling delays up to a cap (and never into quiet hours or rest days);
 a permanent one, or the last attempt, marks the row failed with the redacted reason. A row left
-``sending`` by a crash is released after a lease and sent again: delivery is at-least-once.
+``sending`` by a crash is released (at once if its sender on this host is gone, else after a
+lease) and sent again: delivery is at-least-once.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,12 +21,27 @@ from sqlalchemy import select, update
 from notifiers.channels import Message, send
 from notifiers.redact import redact_text
 from notifiers.routing import Target, channel_url, window_for
-from scheduler import audit
+from scheduler import audit, clock
 from scheduler.app import App
 from scheduler.store.models import OutboxRow
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-LEASE = timedelta(minutes=10)
+LEASE_SECONDS = 120  # real seconds a send may take before another host may take the row over
+
+
+def sender_id() -> str:
+    """Who is sending: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass
@@ -43,15 +61,32 @@ def backoff(attempts: int, first: timedelta, cap: timedelta) -> timedelta:
 
 
 def release_stale(app: App, now: datetime) -> int:
-    """Put rows left ``sending`` by a process that died back in the queue."""
+    """Put rows left ``sending`` by a process that died back in the queue: at once when it ran on
+    this host (its pid is gone), after the lease otherwise. The lease is real time, so a fast
+    simulated clock does not shorten it."""
+    lease = timedelta(seconds=LEASE_SECONDS * clock.simulation_speed())
+    host = socket.gethostname()
     with app.store.writing() as session:
-        result = session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.status == SENDING, OutboxRow.claimed_at < now - LEASE)
-            .values(status=QUEUED, next_attempt_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        stuck = session.execute(
+            select(OutboxRow.id, OutboxRow.claimed_at, OutboxRow.claimed_by).where(OutboxRow.status == SENDING)
+        ).all()
+        dead = []
+        for row_id, claimed_at, claimed_by in stuck:
+            owner_host, _, pid = (claimed_by or "").rpartition(":")
+            if (
+                (owner_host == host and pid.isdigit() and not _alive(int(pid)))
+                or claimed_at is None
+                or claimed_at < now - lease
+            ):
+                dead.append(row_id)
+        if dead:
+            session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(dead), OutboxRow.status == SENDING)
+                .values(status=QUEUED, next_attempt_at=now, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+        return len(dead)
 
 
 def claim(app: App, row_id: int, now: datetime) -> OutboxRow | None:
@@ -60,7 +95,7 @@ def claim(app: App, row_id: int, now: datetime) -> OutboxRow | None:
         result = session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == row_id, OutboxRow.status == QUEUED)
-            .values(status=SENDING, claimed_at=now, attempts=OutboxRow.attempts + 1)
+            .values(status=SENDING, claimed_at=now, claimed_by=sender_id(), attempts=OutboxRow.attempts + 1)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]

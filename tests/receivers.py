@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import json
@@ -43,9 +44,18 @@ class SmtpHandler:
     received: list[Mail] = field(default_factory=list)
     refuse: int = 0
     refused: int = 0
+    delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    connected: threading.Event = field(default_factory=threading.Event)
+
+    def wait_for_connection(self, timeout: float) -> bool:
+        """Wait until a client has sent a message's data (or the deadline passes)."""
+        return self.connected.wait(timeout)
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        self.connected.set()
+        if self.delay:
+            await asyncio.sleep(self.delay)  # a slow server, in simulated network time
         with self.lock:
             if self.refuse > 0:
                 self.refuse -= 1

@@ -260,6 +260,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tasks: {open} open, {due_soon} due soon, {overdue} overdue",
     ),
     "status.failures": ("最近的发送失败：", "recent delivery failures:"),
+    "status.config": ("配置：{path}（版本 {version}）", "config: {path} (version {version})"),
+    "status.stale": (
+        "警告：服务已超过 3 个检查间隔（{interval}）没有运行，请检查 zhibu run 是否在运行",
+        "warning: no tick for more than three intervals ({interval}); is zhibu run running?",
+    ),
     "status.store": ("数据库：{url}（结构版本 {revision}）", "store: {url} (schema {revision})"),
     "task.undone": ("已撤销 {key} 的登记（#{record}）", "undid record #{record} of {key}"),
     "task.waived_ok": ("已免除 {key}：{reason}", "waived {key}: {reason}"),

@@ -21,6 +21,7 @@ from scheduler.store.migrations import SCHEMA_HEAD
 from scheduler.store.models import MetaRow, OutboxRow, PersonRow, TaskRow
 from scheduler.sweep import DUE_SOON, OPEN, OVERDUE
 from scheduler.tick import TICK_META
+from workflows.durations import format_duration
 from workflows.i18n import NotFoundError, UsageError
 
 pass_cli = click.make_pass_decorator(Cli)
@@ -181,17 +182,25 @@ def status_data(session: Session) -> dict[str, Any]:
 
 
 @click.command()
+@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
 @json_option
 @pass_cli
-def status(cli: Cli, as_json: bool) -> None:
-    """Show the last tick, the delivery queue and recent failures. 运行状态。"""
+def status(cli: Cli, now_text: str | None, as_json: bool) -> None:
+    """Show the last tick, the delivery queue and recent failures; exits 1 when the service has
+    not ticked for three intervals (for monitors). 运行状态。"""
     app = cli.app()
+    now = cli.now(now_text)
     with app.store.reading() as session:
         data = status_data(session)
+    interval = app.loaded.config.daemon.tick_interval
+    last = data["last_tick"]
+    data["stale"] = last is None or now - last > 3 * interval
+    data["next_tick"] = last + interval if last else None
     data["store"] = {"url": app.store.display_url, "schema": app.store.schema_revision() or SCHEMA_HEAD}
+    data["config"] = {"path": str(app.loaded.path), "version": app.loaded.fingerprint[:12]}
     if as_json:
         cli.echo(to_json(data))
-        return
+        raise SystemExit(1 if data["stale"] else 0)
     zone = app.zone
     last = data["last_tick"]
     cli.echo(cli.t("status.last_tick", at=f"{last.astimezone(zone):%Y-%m-%d %H:%M}" if last else cli.t("status.never")))
@@ -217,6 +226,11 @@ def status(cli: Cli, as_json: bool) -> None:
         for failure in data["recent_failures"]:
             cli.echo(f"  #{failure['id']}  {failure['recipient']}  {failure['channel']}  {failure['last_error']}")
     cli.echo(cli.t("status.store", url=data["store"]["url"], revision=data["store"]["schema"]))
+    cli.echo(cli.t("status.config", path=data["config"]["path"], version=data["config"]["version"]))
+    if data["stale"]:
+        cli.warn(cli.t("status.stale", interval=format_duration(interval)))
+    if data["stale"]:
+        raise SystemExit(1)
 
 
 def register(group: click.Group) -> None:

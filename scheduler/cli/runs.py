@@ -198,6 +198,7 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
     daemon = Daemon(
         config_path=cli.config_path, db_url=cli.db_url, lang=cli.lang_option, interval=every, redacting=redacting
     )
+    daemon.on_first_tick = lambda report: print_tick(cli, daemon.app, report, agenda=True)
     cli.echo(cli.t("run.started", interval=format_duration(daemon.tick_interval), url=daemon.app.store.display_url))
     raise SystemExit(daemon.run())
 

@@ -246,6 +246,7 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column()
     claimed_at: Mapped[datetime | None] = mapped_column()
+    claimed_by: Mapped[str | None] = mapped_column(String(100))  # host:pid of the sender
     sent_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()

@@ -68,7 +68,8 @@ def test_outbox_retry_after_fixing_a_channel(example_config: Path, zhibu: CliRun
     queued = json.loads(zhibu("outbox", "list", "--status", "queued", "--json").output)
     assert {row["channel"] for row in queued} == {"mail"}
     assert all("Connection refused" in row["last_error"] for row in queued)
-    status = zhibu("--lang", "en", "status")
+    status = zhibu("--lang", "en", "status", "--now", "2026-03-02T08:30:30")
+    assert status.exit_code == 0
     assert "queue: 3 queued" in status.output
     with SmtpServer() as back:
         wire_channels_port = back.port
@@ -84,6 +85,12 @@ def test_outbox_retry_after_fixing_a_channel(example_config: Path, zhibu: CliRun
             "zhangwei@example.org",
             "zhengyu@example.org",
         ]
-    json_status = json.loads(zhibu("status", "--json").output)
+    current = zhibu("status", "--json", "--now", "2026-03-02T08:40")
+    assert current.exit_code == 0
+    json_status = json.loads(current.output)
     assert json_status["queue"]["sent"] == 4  # three emails and lina's webhook
     assert json_status["last_tick"].startswith("2026-03-02T00:32")
+    assert json_status["stale"] is False
+    stale = zhibu("--lang", "en", "status", "--now", "2026-03-02T09:00")  # three 5-minute intervals later
+    assert stale.exit_code == 1
+    assert "no tick for more than three intervals" in stale.output

@@ -150,7 +150,7 @@ def test_bad_password_is_a_permanent_failure_shown_by_status(
             assert {row.status for row in failed} == {"failed"}
             assert all(row.attempts == 1 for row in failed)  # permanent: not retried
             assert all("535" in (row.last_error or "") for row in failed)
-            result = zhibu("--lang", "en", "status")
+            result = zhibu("--lang", "en", "status", "--now", "2026-03-02T08:31")
             listed = zhibu("outbox", "list", "--failed")
         finally:
             del os.environ["ZHIBU_SMTP_PASSWORD"]

@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('claimed_by', sa.String(length=100), nullable=True),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),

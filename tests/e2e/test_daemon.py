@@ -1,0 +1,168 @@
+"""``zhibu run`` as a real process: readiness, status and watchdog over a notify socket, warm and
+cold stops, SIGHUP reloads, JSON logs without secrets, and the shipped systemd unit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, edit_config
+from tests.daemon_process import DaemonProcess, NotifySocket, zhibu_executable
+from tests.receivers import SmtpServer
+
+
+@pytest.fixture
+def notify_socket(tmp_path: Path) -> Iterator[NotifySocket]:
+    sock = NotifySocket(tmp_path)
+    yield sock
+    sock.close()
+
+
+def simulated(start: str, speed: int) -> dict[str, str]:
+    return {"ZHIBU_CLOCK": f"{start}@{time.time()}x{speed}"}
+
+
+def test_ready_status_watchdog_and_warm_stop(example_config: Path, notify_socket: NotifySocket) -> None:
+    env = {"NOTIFY_SOCKET": notify_socket.path, "WATCHDOG_USEC": "2000000", **simulated("2026-03-02T08:00+08:00", 60)}
+    daemon = DaemonProcess(example_config, "--interval", "1m", env=env)
+    try:
+        assert notify_socket.wait_for("READY=1"), daemon.output
+        assert notify_socket.wait_for("STATUS=next tick at"), daemon.output
+        assert notify_socket.wait_for("WATCHDOG=1"), daemon.output
+        assert daemon.wait_for_line(lambda line: "INFO tick 2026-03-02" in line)
+        daemon.signal(signal.SIGTERM)
+        assert daemon.wait(timeout=30) == 0
+    finally:
+        daemon.kill()
+    assert "zhibu stopped" in daemon.output
+    assert notify_socket.wait_for("STOPPING=1", timeout=1)
+    assert "新建 56 项" in daemon.output  # the first tick printed its agenda
+
+
+def test_second_signal_stops_at_once_while_a_send_hangs(example_config: Path) -> None:
+    with SmtpServer() as smtp:
+        smtp.handler.delay = 20.0  # every message takes 20 s to be accepted
+        edit_config(
+            example_config,
+            r'(tick_interval = "5m".*?\n)',
+            f'\\1\n[notify]\nemail_channel = "mail"\n\n[channels.mail]\nurl = "mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org"\n',
+        )
+        daemon = DaemonProcess(example_config, "--interval", "1m", env=simulated("2026-03-02T08:29:50+08:00", 10))
+        try:
+            assert daemon.wait_for_line(lambda line: "zhibu started" in line)
+            assert smtp.handler.wait_for_connection(timeout=60), daemon.output
+            started = time.monotonic()
+            daemon.signal(signal.SIGTERM)
+            assert daemon.wait_for_line(lambda line: "stopping after the message in progress" in line, timeout=10)
+            daemon.signal(signal.SIGTERM)
+            assert daemon.wait(timeout=10) == 1
+            assert time.monotonic() - started < 10
+        finally:
+            daemon.kill()
+
+
+def test_sighup_keeps_the_old_config_when_the_new_is_invalid(example_config: Path) -> None:
+    daemon = DaemonProcess(example_config, "--interval", "1m", env=simulated("2026-03-02T08:00+08:00", 60))
+    try:
+        assert daemon.wait_for_line(lambda line: "INFO tick" in line)
+        good = example_config.read_text(encoding="utf-8")
+        edit_config(example_config, r'every = "quarter"', 'every = "fortnight"')
+        daemon.signal(signal.SIGHUP)
+        refused = daemon.wait_for_line(lambda line: "config reload refused" in line, timeout=30)
+        assert refused is not None and "expected one of" in refused
+        seen = len(daemon.lines)
+        assert daemon.wait_for_line(lambda line: "INFO tick" in line, after=seen), "still ticking on the old config"
+        example_config.write_text(good.replace("某局机关党委", "某局机关党委（新）", 1), encoding="utf-8")
+        daemon.signal(signal.SIGHUP)
+        assert daemon.wait_for_line(lambda line: "config reloaded from" in line, timeout=30)
+        daemon.signal(signal.SIGINT)
+        assert daemon.wait(timeout=30) == 0
+    finally:
+        daemon.kill()
+
+
+def test_json_logs_carry_no_secret(example_config: Path) -> None:
+    secret = "Pa55-word-never-logged"
+    edit_config(
+        example_config,
+        r'(tick_interval = "5m".*?\n)',
+        f'\\1\n[notify]\nemail_channel = "mail"\n\n[channels.mail]\nurl = "mailto://zhibu:{secret}@127.0.0.1:1?from=zhibu@example.org"\n',
+    )
+    daemon = DaemonProcess(
+        example_config, "--interval", "1m", "--log-format", "json", env=simulated("2026-03-02T08:29+08:00", 60)
+    )
+    try:
+        assert daemon.wait_for_line(lambda line: line.startswith("{") and "3 to retry" in line, timeout=60), (
+            daemon.output
+        )
+        daemon.signal(signal.SIGTERM)
+        daemon.wait(timeout=30)
+    finally:
+        daemon.kill()
+    records = [json.loads(line) for line in daemon.lines if line.startswith("{")]
+    assert records, daemon.output
+    assert {"ts", "level", "msg"} <= set(records[0])
+    assert secret not in daemon.output
+
+
+def test_status_exit_code_tells_a_monitor_whether_the_daemon_ticks(example_config: Path) -> None:
+    env = simulated("2026-03-02T08:00+08:00", 1)
+    daemon = DaemonProcess(example_config, "--interval", "1m", env=env)
+    try:
+        assert daemon.wait_for_line(lambda line: "INFO tick" in line)
+        import os
+
+        status = subprocess.run(
+            [zhibu_executable(), "--config", str(example_config), "status"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            timeout=60,
+            check=False,
+        )
+        assert status.returncode == 0, status.stdout + status.stderr
+    finally:
+        daemon.kill()
+    stale = subprocess.run(
+        [zhibu_executable(), "--config", str(example_config), "status", "--now", "2026-03-02T09:00"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert stale.returncode == 1
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_unit_verifies(tmp_path: Path) -> None:
+    unit = (REPO / "deploy" / "zhibu.service").read_text(encoding="utf-8")
+    local = tmp_path / "zhibu.service"
+    local.write_text(unit.replace("/opt/zhibu/bin/zhibu", zhibu_executable()), encoding="utf-8")
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(local)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "", result.stderr
+    for directive in (
+        "Type=notify",
+        "WatchdogSec=",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "NoNewPrivileges=yes",
+        "PrivateTmp=yes",
+        "RestrictAddressFamilies=",
+        "MemoryDenyWriteExecute=yes",
+        "Restart=on-failure",
+        "EnvironmentFile=",
+        "ExecReload=",
+        "StateDirectory=zhibu",
+        "DynamicUser=yes",
+    ):
+        assert directive in unit
