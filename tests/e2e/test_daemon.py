@@ -76,7 +76,8 @@ def test_sighup_keeps_the_old_config_when_the_new_is_invalid(example_config: Pat
         edit_config(example_config, r'every = "quarter"', 'every = "fortnight"')
         daemon.signal(signal.SIGHUP)
         refused = daemon.wait_for_line(lambda line: "config reload refused" in line, timeout=30)
-        assert refused is not None and "expected one of" in refused
+        assert refused is not None
+        assert "expected one of" in refused
         seen = len(daemon.lines)
         assert daemon.wait_for_line(lambda line: "INFO tick" in line, after=seen), "still ticking on the old config"
         example_config.write_text(good.replace("某局机关党委", "某局机关党委（新）", 1), encoding="utf-8")
