@@ -21,7 +21,7 @@ from notifiers.channels import Message
 from notifiers.render import Item, Section, environment, fit_for_channel, render
 from notifiers.routing import Target, channel_url, targets_for, window_for
 from scheduler.app import App
-from scheduler.materialize import insert_ignoring_duplicates
+from scheduler.materialize import insert_new
 from scheduler.store.models import NoticeRow, OutboxRow, PersonRow, TaskRow, UnitRow
 from scheduler.sweep import ACTIVE_STATES, OVERDUE
 from workflows.calendar import local_date
@@ -223,8 +223,7 @@ def queue_message(
                 failed=reason,
             )
         )
-    result = session.connection().execute(insert_ignoring_duplicates(session, OUTBOX_TABLE), rows)
-    return max(result.rowcount, 0)
+    return insert_new(session, OUTBOX_TABLE, rows)
 
 
 def digest_time(app: App) -> time:

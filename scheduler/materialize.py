@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from scheduler import audit
 from scheduler.directory import load_roster, sync_directory
+from scheduler.store.engine import serialize
 from scheduler.store.models import MetaRow, ScheduleRow, TaskRow
 from scheduler.sweep import ACTIVE_STATES, BATCH, RETIRED, state_at
 from workflows.calendar import WorkCalendar, local_date
@@ -53,6 +54,16 @@ def insert_ignoring_duplicates(session: Session, table: Table) -> Insert:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(table).on_conflict_do_nothing()
+
+
+def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert the rows whose unique keys are not stored yet; return how many went in. Counted
+    with RETURNING, since drivers disagree on the rowcount of a batched insert-or-ignore."""
+    if not rows:
+        return 0
+    first_key = next(iter(table.primary_key.columns))
+    statement = insert_ignoring_duplicates(session, table).returning(first_key)
+    return len(session.connection().execute(statement, list(rows)).all())
 
 
 def task_values(occurrence: Occurrence, now: datetime) -> dict[str, Any]:
@@ -91,19 +102,15 @@ def insert_schedules(session: Session, found: Sequence[Occurrence]) -> None:
         if natural not in schedules:
             schedules[natural] = [step.to_json() for step in occurrence.reminders]
     rows = [{"rule_id": r, "period_key": p, "steps": steps} for (r, p), steps in schedules.items()]
-    if rows:
-        session.connection().execute(insert_ignoring_duplicates(session, SCHEDULE_TABLE), rows)
+    insert_new(session, SCHEDULE_TABLE, rows)
 
 
 def insert_tasks(session: Session, found: Sequence[Occurrence], now: datetime) -> int:
     """Insert the occurrences that are not stored yet, in batches; return how many were new."""
     insert_schedules(session, found)
-    statement = insert_ignoring_duplicates(session, TASK_TABLE)
-    connection = session.connection()  # Core: its result reports how many rows went in
     created = 0
     for start in range(0, len(found), BATCH):
-        rows = [task_values(o, now) for o in found[start : start + BATCH]]
-        created += max(connection.execute(statement, rows).rowcount, 0)
+        created += insert_new(session, TASK_TABLE, [task_values(o, now) for o in found[start : start + BATCH]])
     return created
 
 
@@ -180,6 +187,7 @@ def sync(
     actor: str = audit.DAEMON,
 ) -> SyncReport:
     """Materialize every occurrence from the last sync (or today) through the horizon."""
+    serialize(session)  # two processes syncing at once take turns (PostgreSQL)
     config = loaded.config
     zone = ZoneInfo(config.org.timezone)
     today = local_date(now, zone)

@@ -18,7 +18,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from scheduler.directory import load_roster
-from scheduler.materialize import insert_ignoring_duplicates
+from scheduler.materialize import insert_new
 from scheduler.store.models import NoticeRow, ScheduleRow, TaskRow
 from scheduler.sweep import ACTIVE_STATES, OVERDUE
 from workflows.recipients import resolve
@@ -108,8 +108,6 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
             task.escalation_level = max(task.escalation_level, int(escalations[-1].name.split(":")[1]))
         task.notice_index = index
         task.next_notice_at = steps[index].at if index < len(steps) else None
-    if rows:
-        result = session.connection().execute(insert_ignoring_duplicates(session, NOTICE_TABLE), rows)
-        report.notices = max(result.rowcount, 0)
+    report.notices = insert_new(session, NOTICE_TABLE, rows)
     session.flush()
     return report

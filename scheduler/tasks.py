@@ -32,12 +32,15 @@ def normalize_key(text: str) -> str:
     return value.lstrip("#").strip()
 
 
-def _lookup(session: Session, key: str) -> TaskRow | None:
+def _lookup(session: Session, key: str, for_update: bool) -> TaskRow | None:
+    query = select(TaskRow)
+    if for_update:
+        query = query.with_for_update()  # PostgreSQL row lock; SQLite's write lock is whole-file
     if key.isdigit():
-        return session.get(TaskRow, int(key))
-    row = session.scalars(select(TaskRow).where(TaskRow.key == key)).first()
+        return session.scalars(query.where(TaskRow.id == int(key))).first()
+    row = session.scalars(query.where(TaskRow.key == key)).first()
     if row is None:
-        row = session.scalars(select(TaskRow).where(func.lower(TaskRow.key) == key.lower())).first()
+        row = session.scalars(query.where(func.lower(TaskRow.key) == key.lower())).first()
     return row
 
 
@@ -54,9 +57,10 @@ def suggest_keys(session: Session, text: str, limit: int = 5) -> list[str]:
     return difflib.get_close_matches(key, candidates, n=limit, cutoff=0.5)
 
 
-def find_task(session: Session, text: str) -> TaskRow:
-    """The task with key or id ``text``; raises :class:`NotFoundError` listing near matches."""
-    row = _lookup(session, normalize_key(text))
+def find_task(session: Session, text: str, *, for_update: bool = False) -> TaskRow:
+    """The task with key or id ``text`` (locked for the transaction with ``for_update``);
+    raises :class:`NotFoundError` listing near matches."""
+    row = _lookup(session, normalize_key(text), for_update)
     if row is not None:
         return row
     near = suggest_keys(session, text)

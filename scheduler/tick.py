@@ -63,7 +63,7 @@ def tick(
     """Sync (skipped when nothing changed), sweep, fire reminders and compose digests in one
     transaction, then deliver the outbox (unless ``send`` is False)."""
     language: Lang = lang or app.loaded.config.org.locale
-    with app.store.writing() as session:
+    with app.store.serialized() as session:
         synced = sync(session, app.loaded, app.rules, app.workdays, now, force=force_sync)
         swept = sweep(session, now)
         fired = fire_notices(session, now, app.unit_channels)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -14,6 +15,7 @@ from click.testing import CliRunner, Result
 from scheduler import clock
 from scheduler.app import App, open_app
 from scheduler.cli import main
+from tests.postgres import PostgresServer, binaries
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "config.example.toml"
@@ -70,3 +72,22 @@ def zhibu(example_config: Path) -> CliRun:
         return runner.invoke(main, ["--config", str(config or example_config), *args], catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session; CI installs it, elsewhere it is skipped if absent."""
+    if binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run installs it")
+        pytest.skip("PostgreSQL is not installed")
+    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres: PostgresServer) -> str:
+    """A fresh, empty PostgreSQL database."""
+    return postgres.database()

@@ -63,7 +63,7 @@ def done(
         by=current_user(by),
     )
     with app.store.writing() as session:
-        task = find_task(session, key)
+        task = find_task(session, key, for_update=True)
         result = record_done(
             session,
             task,
@@ -99,7 +99,7 @@ def undo(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
     app = cli.app()
     now = cli.now(now_text)
     with app.store.writing() as session:
-        task = find_task(session, key)
+        task = find_task(session, key, for_update=True)
         reversal = undo_latest(session, task, by=current_user(by), now=now)
     cli.echo(cli.t("task.undone", key=task.key, record=reversal.reverses_id))
 
@@ -115,7 +115,7 @@ def waive(cli: Cli, key: str, reason: str, by: str | None, now_text: str | None)
     app = cli.app()
     now = cli.now(now_text)
     with app.store.writing() as session:
-        task = find_task(session, key)
+        task = find_task(session, key, for_update=True)
         record_waiver(session, task, reason, by=current_user(by), now=now)
     cli.echo(cli.t("task.waived_ok", key=task.key, reason=reason))
 
@@ -130,7 +130,7 @@ def ack(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
     app = cli.app()
     now = cli.now(now_text)
     with app.store.writing() as session:
-        task = find_task(session, key)
+        task = find_task(session, key, for_update=True)
         acknowledge(session, task, by=current_user(by), now=now)
     cli.echo(cli.t("task.acked", key=task.key))
 
@@ -147,7 +147,7 @@ def snooze_command(cli: Cli, key: str, until_text: str, by: str | None, now_text
     now = cli.now(now_text)
     until = parse_instant(until_text, app.zone)
     with app.store.writing() as session:
-        task = find_task(session, key)
+        task = find_task(session, key, for_update=True)
         snooze(session, task, until, by=current_user(by), now=now)
     cli.echo(cli.t("task.snoozed", key=task.key, until=f"{until.astimezone(app.zone):%Y-%m-%d %H:%M}"))
 

@@ -93,7 +93,7 @@ def sync_command(cli: Cli, now_text: str | None, force: bool) -> None:
     """Create the tasks of the current and next periods (idempotent). 生成任务。"""
     app = cli.app()
     now = cli.now(now_text)
-    with app.store.writing() as session:
+    with app.store.serialized() as session:
         report = sync(session, app.loaded, app.rules, app.workdays, now, force=force)
     if report.skipped:
         cli.echo(cli.t("sync.skipped"))

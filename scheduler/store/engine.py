@@ -23,6 +23,8 @@ from scheduler.store.migrations import SCHEMA_HEAD
 from workflows.i18n import ZhibuError
 
 BUSY_TIMEOUT_MS = 30_000
+TICK_LOCK = 0x7A68_6962_75  # "zhibu": the advisory lock that serializes ticks on PostgreSQL
+MIGRATION_LOCK = TICK_LOCK + 1
 
 
 class StoreError(ZhibuError):
@@ -90,6 +92,15 @@ class Store:
             raise store_error(self.url, error) from None
 
     @contextmanager
+    def serialized(self) -> Iterator[Session]:
+        """A write transaction that no other process runs at the same time: SQLite's
+        ``BEGIN IMMEDIATE`` already queues writers; on PostgreSQL a transaction-scoped advisory
+        lock does (two replicas' ticks then never race on the same rows)."""
+        with self.writing() as session:
+            serialize(session)
+            yield session
+
+    @contextmanager
     def writing(self) -> Iterator[Session]:
         """A write transaction, committed when the block ends without error, else rolled back."""
         bind = self.engine.execution_options(zhibu_write=True)
@@ -112,6 +123,13 @@ class Store:
     def close(self) -> None:
         """Release pooled connections."""
         self.engine.dispose()
+
+
+def serialize(session: Session) -> None:
+    """Make the rest of this transaction exclusive among processes (a no-op on SQLite, whose
+    write transactions are exclusive already; taking it twice in one transaction is harmless)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TICK_LOCK})
 
 
 def sqlite_url_for(path: Path) -> str:
@@ -169,6 +187,9 @@ def upgrade_schema(store: Store) -> tuple[str | None, str]:
     before = store.schema_revision()
     try:
         with store.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # two processes starting on an empty database take turns; the second finds head
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             command.upgrade(alembic_config(connection), "head")
     except (OperationalError, DBAPIError) as error:
         raise store_error(store.url, error) from None

@@ -1,0 +1,65 @@
+"""Two ``zhibu run`` processes on one PostgreSQL store and one SMTP receiver through a simulated
+month: every message is delivered exactly once, and both replicas did some of the work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bench.orgs import synthetic_config, with_email_channel
+from scheduler.app import open_app
+from scheduler.store.models import OutboxRow
+from tests.daemon_process import DaemonProcess, zhibu_executable
+from tests.receivers import SmtpServer
+
+SPEED = 64_800  # a simulated month in about forty real seconds
+
+
+def test_two_replicas_on_postgres_send_each_message_once(tmp_path: Path, pg_url: str) -> None:
+    example_config = tmp_path / "zhibu.toml"
+    with SmtpServer() as smtp:
+        smtp.handler.delay = 0.02
+        org = synthetic_config(10, 12, store=pg_url)  # everyone has an email address
+        example_config.write_text(
+            with_email_channel(org, f"mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org"), encoding="utf-8"
+        )
+        env = {"ZHIBU_CLOCK": f"2026-03-01T00:00+08:00@{time.time()}x{SPEED}"}
+        replicas = [DaemonProcess(example_config, "--interval", "1h", env=env) for _ in range(2)]
+        try:
+            for replica in replicas:
+                assert replica.wait_for_line(lambda line: "zhibu started" in line, timeout=60), replica.output
+            # run until the simulated clock has passed the end of March
+            for replica in replicas:
+                assert replica.wait_for_line(lambda line: "INFO tick 2026-04-0" in line, timeout=180), replica.output
+            for replica in replicas:
+                replica.signal(signal.SIGTERM)
+            for replica in replicas:
+                assert replica.wait(timeout=120) == 0, replica.output
+        finally:
+            for replica in replicas:
+                replica.kill()
+        subprocess.run(
+            [zhibu_executable(), "--config", str(example_config), "tick", "-q"],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        received = Counter((m.recipients[0], m.subject) for m in smtp.received)
+
+    app = open_app(example_config)
+    with app.store.reading() as session:
+        rows = [r for r in session.scalars(select(OutboxRow)) if r.channel == "mail"]
+    app.store.close()
+    assert len(rows) > 100
+    assert {r.status for r in rows} == {"sent"}
+    assert received == Counter((r.address, r.title) for r in rows)  # each exactly once
+    senders = {(r.claimed_by or "").rsplit(":", 1)[-1] for r in rows}
+    assert len(senders) >= 2, "both replicas delivered"

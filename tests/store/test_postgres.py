@@ -1,0 +1,59 @@
+"""The store on a real PostgreSQL server: migrations, idempotent sync, records, the sweep."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from scheduler.app import open_app
+from scheduler.materialize import sync
+from scheduler.store.engine import connect_store, upgrade_schema
+from scheduler.store.migrations import SCHEMA_HEAD
+from scheduler.store.models import Base
+from tests.conftest import CliRun, beijing
+from tests.store.helpers import states
+from tests.store.test_materialize import _sync_in_child
+
+
+def test_migrations_on_postgres_match_the_models_and_run_twice(pg_url: str) -> None:
+    store = connect_store(pg_url)
+    assert upgrade_schema(store) == (None, SCHEMA_HEAD)
+    assert upgrade_schema(store) == (SCHEMA_HEAD, SCHEMA_HEAD)
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    store.close()
+
+
+def test_cli_on_postgres(zhibu: CliRun, pg_url: str) -> None:
+    assert zhibu("--db", pg_url, "db", "upgrade").exit_code == 0
+    assert zhibu("--db", pg_url, "db", "upgrade").output.strip() == f"数据库已是最新版本 {SCHEMA_HEAD}"
+    assert zhibu("--db", pg_url, "tick", "--now", "2026-03-20T09:00", "-q").exit_code == 0
+    done = zhibu("--db", pg_url, "done", "zb1/党员大会/2026Q1", "--absent", "孙丽", "--now", "2026-03-20T10:00")
+    assert done.exit_code == 0, done.output
+    assert "应到 6，实到 5" in done.output
+    assert zhibu("--db", pg_url, "undo", "zb1/党员大会/2026Q1", "--now", "2026-03-20T10:05").exit_code == 0
+    assert zhibu("--db", pg_url, "tick", "--now", "2026-04-01T09:00", "-q").exit_code == 0
+    overdue = zhibu("--db", pg_url, "list", "--status", "overdue", "--unit", "zb1", "--rule", "党员大会")
+    assert "zb1/党员大会/2026Q1" in overdue.output
+
+
+def test_two_processes_sync_at_once_on_postgres(example_config: Path, pg_url: str) -> None:
+    text = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{pg_url}"')
+    example_config.write_text(text, encoding="utf-8")
+    app = open_app(example_config)
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    children = [context.Process(target=_sync_in_child, args=(str(example_config), barrier, results)) for _ in range(2)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=120)
+        assert child.exitcode == 0
+    created = sorted(results.get(timeout=5) for _ in children)
+    assert created[0] == 0
+    assert created[1] == len(states(app)) > 0
+    with app.store.writing() as session:
+        assert sync(session, app.loaded, app.rules, app.workdays, beijing("2026-02-10 09:00"), force=True).created == 0
