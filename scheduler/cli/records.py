@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
 import click
+from sqlalchemy.orm import Session
 
 from scheduler.cli.context import Cli, current_user
 from scheduler.clock import parse_date, parse_instant
 from scheduler.directory import load_roster
 from scheduler.records import DoneRequest, acknowledge, record_done, record_waiver, snooze, undo_latest
+from scheduler.store.models import TaskRow
 from scheduler.tasks import find_task
 from workflows.calendar import local_date
 from workflows.quorum import Attendance
 
 pass_cli = click.make_pass_decorator(Cli)
+T = TypeVar("T")
 
 
 def _names(values: tuple[str, ...]) -> list[str]:
@@ -23,6 +30,18 @@ def _names(values: tuple[str, ...]) -> list[str]:
             if part.strip():
                 names.append(part.strip())
     return names
+
+
+def change_task(
+    cli: Cli, key: str, now_text: str | None, change: Callable[[Session, TaskRow, datetime], T]
+) -> tuple[TaskRow, T]:
+    """Find the task (locked for the transaction), apply ``change`` and commit; or change nothing."""
+    app = cli.app()
+    now = cli.now(now_text)
+    with app.store.writing() as session:
+        task = find_task(session, key, for_update=True)
+        result = change(session, task, now)
+    return task, result
 
 
 by_option = click.option("--by", help="Who records this (default: ZHIBU_USER or login) / 登记人")
@@ -96,11 +115,9 @@ def done(
 @pass_cli
 def undo(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
     """Reverse the latest record of a task (a reversal is appended). 撤销最近一次登记。"""
-    app = cli.app()
-    now = cli.now(now_text)
-    with app.store.writing() as session:
-        task = find_task(session, key, for_update=True)
-        reversal = undo_latest(session, task, by=current_user(by), now=now)
+    task, reversal = change_task(
+        cli, key, now_text, lambda session, task, now: undo_latest(session, task, by=current_user(by), now=now)
+    )
     cli.echo(cli.t("task.undone", key=task.key, record=reversal.reverses_id))
 
 
@@ -112,11 +129,12 @@ def undo(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
 @pass_cli
 def waive(cli: Cli, key: str, reason: str, by: str | None, now_text: str | None) -> None:
     """Waive a task that is not needed this time, with a reason. 免除任务。"""
-    app = cli.app()
-    now = cli.now(now_text)
-    with app.store.writing() as session:
-        task = find_task(session, key, for_update=True)
-        record_waiver(session, task, reason, by=current_user(by), now=now)
+    task, _ = change_task(
+        cli,
+        key,
+        now_text,
+        lambda session, task, now: record_waiver(session, task, reason, by=current_user(by), now=now),
+    )
     cli.echo(cli.t("task.waived_ok", key=task.key, reason=reason))
 
 
@@ -127,11 +145,9 @@ def waive(cli: Cli, key: str, reason: str, by: str | None, now_text: str | None)
 @pass_cli
 def ack(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
     """Acknowledge an overdue task: its escalation stops. 确认逾期任务，停止逐级上报。"""
-    app = cli.app()
-    now = cli.now(now_text)
-    with app.store.writing() as session:
-        task = find_task(session, key, for_update=True)
-        acknowledge(session, task, by=current_user(by), now=now)
+    task, _ = change_task(
+        cli, key, now_text, lambda session, task, now: acknowledge(session, task, by=current_user(by), now=now)
+    )
     cli.echo(cli.t("task.acked", key=task.key))
 
 
@@ -143,13 +159,12 @@ def ack(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
 @pass_cli
 def snooze_command(cli: Cli, key: str, until_text: str, by: str | None, now_text: str | None) -> None:
     """Defer a task's reminders until a date. 暂停提醒至某日。"""
-    app = cli.app()
-    now = cli.now(now_text)
-    until = parse_instant(until_text, app.zone)
-    with app.store.writing() as session:
-        task = find_task(session, key, for_update=True)
-        snooze(session, task, until, by=current_user(by), now=now)
-    cli.echo(cli.t("task.snoozed", key=task.key, until=f"{until.astimezone(app.zone):%Y-%m-%d %H:%M}"))
+    zone = cli.app().zone
+    until = parse_instant(until_text, zone)
+    task, _ = change_task(
+        cli, key, now_text, lambda session, task, now: snooze(session, task, until, by=current_user(by), now=now)
+    )
+    cli.echo(cli.t("task.snoozed", key=task.key, until=f"{until.astimezone(zone):%Y-%m-%d %H:%M}"))
 
 
 def register(group: click.Group) -> None:
