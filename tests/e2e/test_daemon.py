@@ -9,6 +9,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,55 @@ def test_systemd_unit_verifies(tmp_path: Path) -> None:
         "DynamicUser=yes",
     ):
         assert directive in unit
+
+
+def test_ten_days_of_downtime_end_in_one_catch_up_digest_each(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from bench.orgs import synthetic_config, with_email_channel
+    from scheduler.app import open_app
+    from scheduler.store.models import OutboxRow, TaskRow
+
+    with SmtpServer() as smtp:
+        config = tmp_path / "zhibu.toml"
+        config.write_text(
+            with_email_channel(synthetic_config(4, 6), f"mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org"),
+            encoding="utf-8",
+        )
+        first = DaemonProcess(config, "--interval", "5m", env=simulated("2026-03-02T08:40+08:00", 1))
+        try:
+            assert first.wait_for_line(lambda line: "INFO tick 2026-03-02" in line), first.output
+            first.signal(signal.SIGTERM)
+            assert first.wait(timeout=30) == 0
+        finally:
+            first.kill()
+        monday = len(smtp.received)
+        # ten days later (Thursday 12 March), the service starts again
+        second = DaemonProcess(config, "--interval", "5m", env=simulated("2026-03-12T08:40+08:00", 1))
+        try:
+            assert second.wait_for_line(lambda line: "INFO tick 2026-03-12" in line and "sent" in line), second.output
+            second.signal(signal.SIGTERM)
+            assert second.wait(timeout=30) == 0
+        finally:
+            second.kill()
+        catch_up = smtp.received[monday:]
+    app = open_app(config)
+    with app.store.reading() as session:
+        theme_days = dict(
+            session.execute(
+                select(TaskRow.key, TaskRow.state).where(
+                    TaskRow.rule_id == "theme_day", TaskRow.period_key == "2026-03"
+                )
+            ).all()
+        )
+        digests = Counter(
+            r.recipient for r in session.scalars(select(OutboxRow).where(OutboxRow.day == date(2026, 3, 12)))
+        )
+    assert monday > 0
+    assert Counter(m.recipients[0] for m in catch_up) == Counter(
+        {f"{r.removeprefix('person:')}@example.org": 1 for r in digests}
+    )
+    assert set(digests.values()) == {1}
+    assert set(theme_days.values()) == {"due_soon"}  # due Friday 13 March: within seven days

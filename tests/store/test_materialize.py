@@ -176,3 +176,9 @@ def test_db_upgrade_is_safe_to_run_twice(tmp_path: Path) -> None:
     assert upgrade_schema(store) == (SCHEMA_HEAD, SCHEMA_HEAD)
     with store.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_sqlite_store_runs_in_wal_mode(app: App) -> None:
+    with app.store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
