@@ -49,6 +49,42 @@ class WorkCalendar:
         return day
 
 
+class Anchor(StrEnum):
+    """Days of the Chinese calendar an obligation can be anchored on (shape 7)."""
+
+    SPRING_FESTIVAL = "spring_festival"  # 春节, the first day of the lunar year
+    NEW_YEAR_EVE = "new_year_eve"  # 除夕
+    QINGMING = "qingming"  # 清明
+    PARTY_FOUNDING = "party_founding"  # 七一
+    NATIONAL_DAY = "national_day"  # 国庆
+
+
+ANCHOR_ALIASES: dict[str, Anchor] = {a.value: a for a in Anchor} | {
+    "春节": Anchor.SPRING_FESTIVAL,
+    "除夕": Anchor.NEW_YEAR_EVE,
+    "清明": Anchor.QINGMING,
+    "七一": Anchor.PARTY_FOUNDING,
+    "建党节": Anchor.PARTY_FOUNDING,
+    "国庆": Anchor.NATIONAL_DAY,
+    "国庆节": Anchor.NATIONAL_DAY,
+}
+
+
+@lru_cache(maxsize=256)
+def anchor_date(anchor: Anchor, year: int) -> date:
+    """The date of ``anchor`` in ``year``; lunar ones from the holidays package, which computes
+    them for years the official schedule does not cover yet."""
+    if anchor is Anchor.PARTY_FOUNDING:
+        return date(year, 7, 1)
+    if anchor is Anchor.NATIONAL_DAY:
+        return date(year, 10, 1)
+    china = holidays.country_holidays("CN", years=year, language="en_US")
+    if anchor is Anchor.QINGMING:
+        return min(day for day in china.get_named("Tomb-Sweeping Day") if day.year == year)
+    first_day = min(day for day in china.get_named("Spring Festival") if day.year == year)
+    return first_day - timedelta(days=1) if anchor is Anchor.NEW_YEAR_EVE else first_day
+
+
 @lru_cache(maxsize=8)
 def work_calendar(country: str = "CN") -> WorkCalendar:
     """A shared calendar per country (the holiday tables are built lazily per year)."""

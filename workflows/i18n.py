@@ -66,6 +66,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法识别的提醒时点 {value!r}，应为 open、due 或截止前的时长（如 7d）",
         "bad reminder step {value!r}; use open, due or a duration before the deadline such as 7d",
     ),
+    "config.unknown_obligation": ("内置工作目录中没有 '{name}'", "the built-in catalogue has no '{name}'"),
+    "config.unknown_anchor": (
+        "未知的节日 '{anchor}'，可用：春节、除夕、清明、七一、国庆",
+        "unknown anchor '{anchor}'; use spring_festival, new_year_eve, qingming, party_founding or national_day",
+    ),
+    "config.anchor_needs_year": (
+        '按节日定截止日的规则需要 every = "year"',
+        'a rule anchored on a holiday needs every = "year"',
+    ),
     "config.unknown_channel": ("未定义的渠道 '{name}'", "unknown channel '{name}'"),
     "config.channel_url": (
         "渠道需要 url 或 url_file 之一",
@@ -86,7 +95,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "person:ID, self, owner, leader-of or unit-channel",
     ),
     "config.self_needs_per_person": (
-        "'self' 只能用于按人生成的规则（per_person = true）",
+        "'self' 只能用于按人或按联系点生成的规则（per_person 或 per_contact）",
         "'self' is only valid on a per-person rule (per_person = true)",
     ),
     "config.duplicate_alias": (

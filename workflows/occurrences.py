@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from workflows.calendar import RestDayPolicy, WorkCalendar, end_of_local_day, local_midnight
+from workflows.calendar import RestDayPolicy, WorkCalendar, anchor_date, end_of_local_day, local_midnight
 from workflows.periods import MONTHS_IN, Period, PeriodKind, period_containing, periods_overlapping
 from workflows.recipients import first_person
 from workflows.reminders import ReminderStep, reminder_schedule
@@ -62,8 +62,13 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+ANCHORED_OPENING = timedelta(days=30)  # a holiday-anchored task opens a month ahead unless told
+
+
 def nominal_due_date(rule: Rule, period: Period) -> date:
     """The due date the rule names, before any rest-day adjustment."""
+    if rule.anchor is not None:
+        return anchor_date(rule.anchor, period.start.year) + timedelta(days=rule.anchor_offset)
     if period.kind is PeriodKind.WEEK:
         if rule.due_weekday:
             return period.start + timedelta(days=rule.due_weekday - 1)
@@ -99,10 +104,14 @@ def units_in_scope(rule: Rule, roster: Roster) -> list[Unit]:
 
 def people_in_scope(rule: Rule, roster: Roster, unit: Unit) -> list[Person]:
     """The people a per-person rule selects in ``unit`` (its party groups included)."""
+    if rule.per_contact:
+        return roster.contact_leaders(unit.id)
     selected = [
         p
         for p in roster.people_in(unit.id, with_groups=True)
-        if p.status in rule.person_status and (not rule.person_roles or p.roles & rule.person_roles)
+        if p.status in rule.person_status
+        and (not rule.person_roles or p.roles & rule.person_roles)
+        and (rule.person_mobile is None or p.mobile == rule.person_mobile)
     ]
     return sorted(selected, key=lambda p: p.id)
 
@@ -116,12 +125,14 @@ def occurrences_of(
         due_on = due_date(rule, period, workdays)
         due_at = end_of_local_day(due_on, zone)
         opens_at = local_midnight(period.start, zone)
-        if rule.opens_before is not None:
-            opens_at = due_at - rule.opens_before
+        if rule.opens_before is not None or rule.anchor is not None:
+            opens_at = max(opens_at, due_at - (rule.opens_before or ANCHORED_OPENING))
         due_soon_at = max(opens_at, due_at - rule.due_soon)
         reminders = tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone))
         for unit in units:
-            subjects: list[Person | None] = list(people_in_scope(rule, roster, unit)) if rule.per_person else [None]
+            subjects: list[Person | None] = (
+                list(people_in_scope(rule, roster, unit)) if rule.per_person or rule.per_contact else [None]
+            )
             for person in subjects:
                 yield Occurrence(
                     rule_id=rule.id,

@@ -1,7 +1,8 @@
 """The rule model: one recurring obligation, built from the config with the org's defaults.
 
 Shapes covered here: (1) once per period, due at the period's end or on a fixed day;
-(2) at least N per period (a quota); (3) per person, one task for each selected member.
+(2) at least N per period (a quota); (3) per person, one task for each selected member — or
+for each leader of a contact branch (领导班子成员联系点).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from workflows.calendar import RestDayPolicy
+from workflows.calendar import Anchor, RestDayPolicy
 from workflows.config.schema import Config, RuleEntry
 from workflows.periods import PeriodKind
 from workflows.reminders import Rung
@@ -43,6 +44,10 @@ class Rule:
     owner: tuple[str, ...]
     escalate_to: tuple[str, ...]
     quorum: Quorum | None
+    per_contact: bool = False
+    person_mobile: bool | None = None
+    anchor: Anchor | None = None
+    anchor_offset: int = 0
     remind: tuple[str, ...] = ("open", "7d", "1d", "due")
     ladder: tuple[Rung, ...] = ()
     urgent: bool = False
@@ -75,6 +80,10 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         owner=tuple(entry.owner),
         escalate_to=tuple(entry.escalate_to),
         quorum=entry.quorum,
+        per_contact=entry.per_contact,
+        person_mobile=entry.person_mobile,
+        anchor=entry.anchor,
+        anchor_offset=entry.anchor_offset,
         remind=tuple(entry.remind if entry.remind is not None else config.notify.remind),
         ladder=tuple(
             Rung(after=r.after, to=tuple(r.to), repeat_every=r.repeat_every, max_repeats=r.max_repeats)

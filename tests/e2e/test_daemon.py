@@ -85,7 +85,7 @@ def test_sighup_keeps_the_old_config_when_the_new_is_invalid(example_config: Pat
         daemon.signal(signal.SIGHUP)
         assert daemon.wait_for_line(lambda line: "config reloaded from" in line, timeout=30)
         daemon.signal(signal.SIGINT)
-        assert daemon.wait(timeout=30) == 0
+        assert daemon.wait(timeout=30) == 0, daemon.output
     finally:
         daemon.kill()
 

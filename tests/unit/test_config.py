@@ -32,9 +32,9 @@ name = "书记"
 unit = "zb1"
 roles = ["书记"]
 
-[rules.committee_meeting]
-alias = "支委会"
-title = "支委会"
+[rules.weekly_check]
+alias = "例会"
+title = "支部例会"
 every = "month"
 """
 
@@ -69,7 +69,7 @@ def test_minimal_config_fills_defaults() -> None:
     assert config.org.timezone == "Asia/Shanghai"
     assert config.org.deadline_on_rest_day == "previous"
     assert config.people[0].roles == ["secretary"]
-    assert config.rules["committee_meeting"].owner == ["role:secretary"]
+    assert config.rules["weekly_check"].owner == ["role:secretary"]
 
 
 def test_invalid_toml_names_the_line() -> None:
@@ -83,7 +83,7 @@ def test_unknown_key_suggests_the_near_name() -> None:
     text = MINIMAL.replace('every = "month"', 'evrey = "month"')
     messages = issues_of(text)
     assert any("unknown key 'evrey' — did you mean 'every'?" in m for m in messages)
-    assert any("rules.committee_meeting.every: required key is missing" in m for m in messages)
+    assert any("rules.weekly_check.every: required key is missing" in m for m in messages)
 
 
 def test_every_error_is_reported_at_once_with_lines() -> None:
@@ -103,11 +103,11 @@ def test_every_error_is_reported_at_once_with_lines() -> None:
         "units[1].kind: unknown unit kind 'brnach' — did you mean 'branch'?",
         "people[0].roles[1]: unknown role 'secretery' — did you mean 'secretary'?",
         "people[0].evrey: unknown key 'evrey'",
-        "rules.committee_meeting.every: expected one of:",
-        "rules.committee_meeting.min_per_period: expected an integer, got 'two'",
-        "rules.committee_meeting.due_day: must be at most 31",
-        "rules.committee_meeting.owner: unknown role 'boss'",
-        "rules.committee_meeting.due_soon: bad duration 'soon'",
+        "rules.weekly_check.every: expected one of:",
+        "rules.weekly_check.min_per_period: expected an integer, got 'two'",
+        "rules.weekly_check.due_day: must be at most 31",
+        "rules.weekly_check.owner: unknown role 'boss'",
+        "rules.weekly_check.due_soon: bad duration 'soon'",
     ]
     for fragment in expected:
         assert any(fragment in m for m in messages), (fragment, messages)
@@ -115,7 +115,7 @@ def test_every_error_is_reported_at_once_with_lines() -> None:
     assert all(m.startswith("line ") for m in messages)
     by_key = {m.split(": ")[0].split(", ")[1]: int(m.split(",")[0].removeprefix("line ")) for m in messages}
     lines = text.splitlines()
-    assert lines[by_key["rules.committee_meeting.min_per_period"] - 1].startswith("min_per_period")
+    assert lines[by_key["rules.weekly_check.min_per_period"] - 1].startswith("min_per_period")
     assert lines[by_key["units[1].kind"] - 1] == 'kind = "brnach"'
 
 

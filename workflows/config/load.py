@@ -301,7 +301,7 @@ def _cross_check(raw: dict[str, Any], base: Path) -> list[ConfigIssue]:
                             {"id": ref[7:], "suggestion": suggestion(ref[7:], list(people))},
                         )
                     )
-                if ref == "self" and not rule.get("per_person"):
+                if ref == "self" and not (rule.get("per_person") or rule.get("per_contact")):
                     issues.append(ConfigIssue((*path, field_name, index), "config.self_needs_per_person"))
         issues.extend(_check_due(path, rule))
     return issues
@@ -385,6 +385,8 @@ def _check_due(path: KeyPath, rule: dict[str, Any]) -> list[ConfigIssue]:
     if every not in set(PeriodKind):
         return []
     kind = PeriodKind(every)
+    if rule.get("anchor") is not None and kind is not PeriodKind.YEAR:
+        return [ConfigIssue((*path, "anchor"), "config.anchor_needs_year")]
     if kind is PeriodKind.WEEK:
         if rule.get("due_day") is not None or rule.get("due_month") is not None:
             return [ConfigIssue((*path, "due_day"), "config.due_day_week")]
@@ -418,16 +420,70 @@ def _cycles(units: dict[str, tuple[int, dict[str, Any]]]) -> list[ConfigIssue]:
     return issues
 
 
-def _warnings(config: Config) -> list[ConfigIssue]:
+def _warnings(config: Config, written: set[str]) -> list[ConfigIssue]:
+    """Rules the config wrote itself that apply to no unit (built-ins for absent kinds are fine)."""
     warnings = []
     kinds = {unit.id: unit.kind for unit in config.units}
     for rule_id, rule in config.rules.items():
-        if not rule.enabled:
+        if not rule.enabled or rule_id not in written:
             continue
         scope = rule.unit_ids if rule.unit_ids is not None else [u for u, k in kinds.items() if k in rule.unit_kinds]
         if not scope:
             warnings.append(ConfigIssue(("rules", rule_id), "config.no_units_match"))
     return warnings
+
+
+def _merge_catalogue(raw: dict[str, Any], issues: list[ConfigIssue]) -> tuple[dict[str, str], set[str]]:
+    """Replace ``raw["rules"]`` by the enabled built-in obligations overlaid with the config's own
+    entries. Returns (catalogue id → the key the config used, ids the config wrote itself)."""
+    from workflows.catalogue import builtin_aliases, builtin_rules
+
+    catalogue, aliases = builtin_rules(), builtin_aliases()
+    settings = _table(raw, "catalogue")
+    enable, disable = settings.get("enable", "none"), settings.get("disable", [])
+    names = [*catalogue, *aliases]
+
+    def resolve(where: KeyPath, name: Any) -> str | None:
+        if not isinstance(name, str):
+            return None
+        ident = name if name in catalogue else aliases.get(name)
+        if ident is None:
+            issues.append(
+                ConfigIssue(where, "config.unknown_obligation", {"name": name, "suggestion": suggestion(name, names)})
+            )
+        return ident
+
+    left_out = {
+        resolve(("catalogue", "disable", i), n) for i, n in enumerate(disable if isinstance(disable, list) else [])
+    }
+    if enable == "all":
+        chosen = list(catalogue)
+    elif isinstance(enable, list):
+        chosen = [ident for i, n in enumerate(enable) if (ident := resolve(("catalogue", "enable", i), n))]
+    else:
+        chosen = []
+    merged: dict[str, Any] = {ident: catalogue[ident] for ident in chosen if ident not in left_out}
+    renames: dict[str, str] = {}
+    own: set[str] = set()
+    for key, entry in _table(raw, "rules").items():
+        ident = key if key in catalogue else aliases.get(key)
+        if ident is not None and isinstance(entry, dict):
+            merged[ident] = {**catalogue[ident], **entry}  # naming a built-in also enables it
+            renames[ident] = key
+        else:
+            merged[key] = entry
+            own.add(key)
+    if merged or "rules" in raw:
+        raw["rules"] = merged
+    return renames, own
+
+
+def _renamed(issue: ConfigIssue, renames: dict[str, str]) -> ConfigIssue:
+    """Point an issue about a built-in rule at the key the config used for it."""
+    path = issue.path
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], str) and path[1] in renames:
+        return ConfigIssue(("rules", renames[path[1]], *path[2:]), issue.key, issue.params, issue.line)
+    return issue
 
 
 def parse_config(text: str, path: Path) -> LoadedConfig:
@@ -441,6 +497,7 @@ def parse_config(text: str, path: Path) -> LoadedConfig:
         raise ConfigError(path, [ConfigIssue((), "config.toml", {"path": path, "reason": reason}, line)]) from None
     issues: list[ConfigIssue] = []
     raw = _substitute_env(raw, (), issues)
+    renames, own_rules = _merge_catalogue(raw, issues)
     config: Config | None = None
     try:
         config = Config.model_validate(raw)
@@ -449,6 +506,7 @@ def parse_config(text: str, path: Path) -> LoadedConfig:
     issues.extend(_cross_check(raw, path.parent))
     if issues:
         lines = key_lines(text)
+        issues = [_renamed(issue, renames) for issue in issues]
         located = [ConfigIssue(i.path, i.key, i.params, line_of(lines, i.path)) for i in issues]
         located.sort(key=lambda issue: (issue.line or 0, issue.dotted))
         raise ConfigError(path, located)
@@ -456,7 +514,10 @@ def parse_config(text: str, path: Path) -> LoadedConfig:
     canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
     lines = key_lines(text)
-    warnings = [ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path)) for w in _warnings(config)]
+    warnings = [
+        ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path))
+        for w in (_renamed(w, renames) for w in _warnings(config, own_rules | set(renames)))
+    ]
     channel_urls, _ = read_channel_urls(raw, path.parent)
     return LoadedConfig(path=path, config=config, warnings=warnings, fingerprint=fingerprint, channel_urls=channel_urls)
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from workflows.calendar import RestDayPolicy
+from workflows.calendar import ANCHOR_ALIASES, Anchor, RestDayPolicy
 from workflows.durations import parse_duration
 from workflows.periods import PeriodKind
 from workflows.vocabulary import (
@@ -142,6 +142,7 @@ RoleId = Annotated[str, AfterValidator(_role)]
 UnitKindField = Annotated[UnitKind, BeforeValidator(_normalizer(UNIT_KIND_ALIASES, "config.unknown_unit_kind", "kind"))]
 StatusField = Annotated[Status, BeforeValidator(_normalizer(STATUS_ALIASES, "config.unknown_status", "status"))]
 Recipients = Annotated[list[str], BeforeValidator(_recipients)]
+AnchorField = Annotated[Anchor, BeforeValidator(_normalizer(ANCHOR_ALIASES, "config.unknown_anchor", "anchor"))]
 ClockTime = Annotated[str, AfterValidator(_clock_time)]
 TimeRange = Annotated[str, AfterValidator(_time_range)]
 RemindStep = Annotated[str, AfterValidator(_remind_step)]
@@ -323,6 +324,22 @@ class ChannelEntry(Section):
     )
 
 
+class CatalogueSection(Section):
+    """[catalogue] — which built-in obligations this organization keeps."""
+
+    enable: Literal["all", "none"] | list[str] = Field(
+        "none",
+        **describe(
+            "启用内置工作目录：all 全部、none 不用，或列出 id/简称；再用 [rules.ID] 覆盖其中的数字",
+            "Built-in obligations to keep: all, none, or a list of ids/aliases; [rules.ID] overrides their keys",
+            "all",
+        ),
+    )
+    disable: list[str] = Field(
+        default_factory=list, **describe("不启用的内置工作（id 或简称）", "Built-in obligations left out", ["政治生日"])
+    )
+
+
 class UnitEntry(Section):
     """[[units]] — one 党委, 党总支, 党支部 or 党小组."""
 
@@ -423,6 +440,20 @@ class RuleEntry(Section):
             "Only people with one of these roles (default: anyone)",
         ),
     )
+    person_mobile: bool | None = Field(
+        None,
+        **describe(
+            "按人生成时只选流动党员（true）或只选非流动党员（false）",
+            "Only mobile members (true) or only the others (false)",
+        ),
+    )
+    per_contact: bool = Field(
+        False,
+        **describe(
+            "为每个联系点各生成一项：每名领导班子成员 × 其每个联系支部",
+            "One task per leader and contact branch (联系点)",
+        ),
+    )
     due_day: int | None = Field(
         None,
         ge=1,
@@ -447,6 +478,20 @@ class RuleEntry(Section):
         ge=1,
         le=7,
         **describe("按周规则截止于周几（1=周一）", "Weekly rules: due weekday (1=Monday)", 4),
+    )
+    anchor: AnchorField | None = Field(
+        None,
+        **describe(
+            '按节日定截止日（every = "year"）：春节、除夕、清明、七一、国庆（农历节日按当年日期）',
+            'Due relative to a holiday (with every = "year"): spring_festival, new_year_eve, qingming, party_founding, national_day',
+            "除夕",
+        ),
+    )
+    anchor_offset: int = Field(
+        0,
+        ge=-366,
+        le=366,
+        **describe("相对节日的天数（负数为节前）", "Days after the anchor (negative: before it)", -1),
     )
     opens_before: Duration | None = Field(
         None,
@@ -504,6 +549,9 @@ class Config(Section):
     store: StoreSection = Field(default_factory=StoreSection, **describe("数据库", "Storage"))
     sync: SyncSection = Field(default_factory=SyncSection, **describe("任务生成", "Task creation"))
     daemon: DaemonSection = Field(default_factory=DaemonSection, **describe("后台服务", "The daemon"))
+    catalogue: CatalogueSection = Field(
+        default_factory=CatalogueSection, **describe("内置工作目录", "The built-in catalogue")
+    )
     notify: NotifySection = Field(default_factory=NotifySection, **describe("提醒", "Reminders"))
     channels: dict[str, ChannelEntry] = Field(default_factory=dict, **describe("提醒渠道", "Channels (apprise URLs)"))
     units: list[UnitEntry] = Field(**describe("组织树", "The unit tree"))
