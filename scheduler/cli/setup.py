@@ -10,7 +10,7 @@ import click
 from scheduler.app import store_url
 from scheduler.cli.context import Cli
 from scheduler.store.engine import connect_store, open_store, upgrade_schema
-from workflows.config.reference import reference_markdown
+from workflows.config.reference import catalogue_markdown, reference_markdown
 from workflows.i18n import UsageError
 
 pass_cli = click.make_pass_decorator(Cli)
@@ -43,11 +43,12 @@ def init(cli: Cli, path: Path | None, force: bool) -> None:
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--reference", is_flag=True, help="Print the reference of every config key / 输出配置参考")
+@click.option("--catalogue", is_flag=True, help="Print the built-in obligations / 输出内置工作目录")
 @pass_cli
-def check(cli: Cli, path: Path | None, reference: bool) -> None:
+def check(cli: Cli, path: Path | None, reference: bool, catalogue: bool) -> None:
     """Validate the config and report every problem at once. 检查配置文件。"""
-    if reference:
-        cli.echo(reference_markdown())
+    if reference or catalogue:
+        cli.echo(reference_markdown() if reference else catalogue_markdown())
         return
     loaded = cli.loaded(path or cli.config_path)
     for warning in loaded.warnings:

@@ -9,7 +9,7 @@ import click
 
 from scheduler.cli import main
 from tests.conftest import REPO
-from workflows.config.reference import reference_markdown
+from workflows.config.reference import catalogue_markdown, reference_markdown
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 TEST_COMMAND = "pip install -e '.[test]' && pytest"
@@ -28,6 +28,12 @@ def test_readme_reference_is_generated_from_the_schema() -> None:
     match = re.search(r"<!-- reference:start -->\n(.*)<!-- reference:end -->", README, re.DOTALL)
     assert match, "README lacks the reference markers"
     assert match.group(1) == reference_markdown(), "run: zhibu check --reference, and paste it into README.md"
+
+
+def test_readme_catalogue_is_generated_from_the_data() -> None:
+    match = re.search(r"<!-- catalogue:start -->\n(.*)<!-- catalogue:end -->", README, re.DOTALL)
+    assert match, "README lacks the catalogue markers"
+    assert match.group(1) == catalogue_markdown(), "run: python -m workflows.config.reference README.md"
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:

@@ -99,16 +99,67 @@ def reference_markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+_CADENCE = {
+    "week": "每周 weekly",
+    "month": "每月 monthly",
+    "quarter": "每季度 quarterly",
+    "half": "每半年 half-yearly",
+    "year": "每年 yearly",
+}
+_ANCHORS = {
+    "spring_festival": "春节",
+    "new_year_eve": "除夕",
+    "qingming": "清明",
+    "party_founding": "七一",
+    "national_day": "国庆",
+}
+
+
+def catalogue_markdown() -> str:
+    """The built-in obligations as a table: alias, cadence, scope, quota and source."""
+    from workflows.catalogue import builtin_rules
+
+    lines = [
+        "| id | 简称 alias | 名称 | 周期 cadence | 对象 scope | 次数 quota | 依据 source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for ident, rule in builtin_rules().items():
+        cadence = _CADENCE[rule["every"]]
+        if "anchor" in rule:
+            offset = rule.get("anchor_offset", 0)
+            cadence += f"，{_ANCHORS[rule['anchor']]}{offset:+d} 天"
+        elif "due_day" in rule:
+            cadence += f"，{rule.get('due_month', '')}{'月' if 'due_month' in rule else ''}{rule['due_day']} 日"
+        elif "due_weekday" in rule:
+            cadence += f"，周{'一二三四五六日'[rule['due_weekday'] - 1]}"
+        scope = "、".join(rule.get("unit_kinds", ["branch"]))
+        if rule.get("per_contact"):
+            scope += " × 联系领导"
+        elif rule.get("per_person"):
+            scope += " × 每名党员" + ("（流动）" if rule.get("person_mobile") else "")
+        quota = f"≥{rule.get('min_per_period', 1)}"
+        lines.append(
+            f"| `{ident}` | {rule.get('alias', ident)} | {rule['title']} | {cadence} | {scope} | {quota} | {rule.get('source', '')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _replace_between(text: str, name: str, content: str) -> str:
+    start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    return f"{head}{start}{content}{end}{tail}"
+
+
 def update_readme(path: str) -> bool:
-    """Rewrite the reference between the markers in ``path``; True when it changed."""
+    """Rewrite the generated sections (reference, catalogue) in ``path``; True when it changed."""
     from pathlib import Path
 
     file = Path(path)
     text = file.read_text(encoding="utf-8")
-    start, end = "<!-- reference:start -->\n", "<!-- reference:end -->"
-    head, _, rest = text.partition(start)
-    _, _, tail = rest.partition(end)
-    updated = f"{head}{start}{reference_markdown()}{end}{tail}"
+    updated = _replace_between(
+        _replace_between(text, "reference", reference_markdown()), "catalogue", catalogue_markdown()
+    )
     file.write_text(updated, encoding="utf-8")
     return updated != text
 
