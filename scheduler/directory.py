@@ -19,7 +19,17 @@ from workflows.vocabulary import Status, UnitKind
 
 
 def _unit_values(config: Config) -> dict[str, dict[str, Any]]:
-    return {u.id: {"name": u.name, "kind": u.kind.value, "parent_id": u.parent, "active": True} for u in config.units}
+    return {
+        u.id: {
+            "name": u.name,
+            "kind": u.kind.value,
+            "parent_id": u.parent,
+            "term_start": u.term_start,
+            "term_years": u.term_years,
+            "active": True,
+        }
+        for u in config.units
+    }
 
 
 def _person_values(config: Config) -> dict[str, dict[str, Any]]:
@@ -33,6 +43,8 @@ def _person_values(config: Config) -> dict[str, dict[str, Any]]:
             "phone": p.phone,
             "joined": p.joined,
             "probation_start": p.probation_start,
+            "applied_on": p.applied_on,
+            "activist_since": p.activist_since,
             "mobile": p.mobile,
             "retired": p.retired,
             "contact_units": sorted(p.contact_units),
@@ -106,7 +118,14 @@ def sync_directory(session: Session, config: Config, now: datetime, actor: str =
 def load_roster(session: Session) -> Roster:
     """The active units and people in the store, as the rule engine's roster."""
     units = [
-        Unit(id=row.id, name=row.name, kind=UnitKind(row.kind), parent_id=row.parent_id)
+        Unit(
+            id=row.id,
+            name=row.name,
+            kind=UnitKind(row.kind),
+            parent_id=row.parent_id,
+            term_start=row.term_start,
+            term_years=row.term_years,
+        )
         for row in session.scalars(select(UnitRow).where(UnitRow.active.is_(True)))
     ]
     people = [
@@ -118,6 +137,8 @@ def load_roster(session: Session) -> Roster:
             roles=frozenset(row.roles or ()),
             joined=row.joined,
             probation_start=row.probation_start,
+            applied_on=row.applied_on,
+            activist_since=row.activist_since,
             mobile=row.mobile,
             retired=row.retired,
             contact_units=frozenset(row.contact_units or ()),

@@ -41,6 +41,7 @@ class SyncReport:
     created: int = 0
     retired: int = 0
     restored: int = 0
+    moved: int = 0
     directory_changes: int = 0
 
 
@@ -75,6 +76,7 @@ def task_values(occurrence: Occurrence, now: datetime) -> dict[str, Any]:
         "person_id": occurrence.person_id,
         "period_key": occurrence.period_key,
         "period_start": occurrence.period_start,
+        "schedule_key": occurrence.schedule,
         "title": occurrence.title,
         "opens_at": occurrence.opens_at,
         "due_soon_at": occurrence.due_soon_at,
@@ -98,7 +100,7 @@ def insert_schedules(session: Session, found: Sequence[Occurrence]) -> None:
     """Store the reminder schedule of each (rule, period) once; an existing one is kept as it was."""
     schedules: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for occurrence in found:
-        natural = (occurrence.rule_id, occurrence.period_key)
+        natural = (occurrence.rule_id, occurrence.schedule)
         if natural not in schedules:
             schedules[natural] = [step.to_json() for step in occurrence.reminders]
     rows = [{"rule_id": r, "period_key": p, "steps": steps} for (r, p), steps in schedules.items()]
@@ -133,13 +135,14 @@ def _set_state(session: Session, task_id: int, before: str, after: str, action: 
 def _retire_and_restore(
     session: Session,
     rules: Sequence[Rule],
-    wanted: set[tuple[str, str, str, str]],
+    wanted: dict[tuple[str, str, str, str], Occurrence],
     today: date,
     now: datetime,
     horizon: int,
     actor: str,
-) -> tuple[int, int]:
-    """Retire future unfinished tasks nobody wants any more; bring back retired ones wanted again."""
+) -> tuple[int, int, int]:
+    """Retire future unfinished tasks nobody wants any more; bring back retired ones wanted again;
+    move open tasks whose date in a person's or unit's record changed (done ones stay)."""
     ends = {rule.id: window_end(rule, today, horizon) for rule in rules}
     candidates = session.execute(
         select(
@@ -154,10 +157,12 @@ def _retire_and_restore(
             TaskRow.opens_at,
             TaskRow.due_soon_at,
             TaskRow.due_at,
+            TaskRow.schedule_key,
         ).where(TaskRow.state.in_([*ACTIVE_STATES, RETIRED]), TaskRow.due_at > now)
     ).all()
     retire: list[Any] = []
     restore: list[Any] = []
+    moved = 0
     for row in candidates:
         natural = (row.rule_id, row.unit_id, row.person_id, row.period_key)
         end = ends.get(row.rule_id)
@@ -167,13 +172,34 @@ def _retire_and_restore(
                 restore.append(row)
         elif unwanted:
             retire.append(row)
+        elif natural in wanted and wanted[natural].schedule != (row.schedule_key or row.period_key):
+            _move(session, row.id, wanted[natural], now, actor)
+            moved += 1
     for row in retire:
         _set_state(session, row.id, row.state, RETIRED, "retire", now, actor)
     for row in restore:
         _set_state(
             session, row.id, RETIRED, state_at(now, row.opens_at, row.due_soon_at, row.due_at), "restore", now, actor
         )
-    return len(retire), len(restore)
+    return len(retire), len(restore), moved
+
+
+def _move(session: Session, task_id: int, occurrence: Occurrence, now: datetime, actor: str) -> None:
+    """Give an open task the dates of its occurrence (its record date changed) and its schedule."""
+    values = {
+        "opens_at": occurrence.opens_at,
+        "due_soon_at": occurrence.due_soon_at,
+        "due_at": occurrence.due_at,
+        "due_on": occurrence.due_on,
+        "schedule_key": occurrence.schedule,
+        "state": state_at(now, occurrence.opens_at, occurrence.due_soon_at, occurrence.due_at),
+        "notice_index": 0,
+        "next_notice_at": occurrence.reminders[0].at if occurrence.reminders else None,
+        "updated_at": now,
+    }
+    session.execute(update(TaskRow).where(TaskRow.id == task_id).values(**values))
+    after = {"due_on": occurrence.due_on.isoformat(), "state": values["state"]}
+    audit.task_change(session, task_id, at=now, actor=actor, action="move", before={}, after=after)
 
 
 def sync(
@@ -207,8 +233,8 @@ def sync(
     first = min(last_day, today)
     found = occurrences(rules, roster, zone, workdays, first, today, config.sync.horizon)
     report.created = insert_tasks(session, found, now)
-    wanted = {o.natural_key for o in found}
-    report.retired, report.restored = _retire_and_restore(
+    wanted = {o.natural_key: o for o in found}
+    report.retired, report.restored, report.moved = _retire_and_restore(
         session, rules, wanted, today, now, config.sync.horizon, actor
     )
     value = {"stamp": stamp, "day": today.isoformat(), "roster_version": roster_version, "at": now.isoformat()}
@@ -216,7 +242,7 @@ def sync(
         session.add(MetaRow(key=SYNC_META, value=value))
     else:
         meta.value = value
-    if report.created or report.retired or report.restored:
+    if report.created or report.retired or report.restored or report.moved:
         audit.record(
             session,
             at=now,

@@ -37,7 +37,7 @@ class FireReport:
 
 
 def _steps(session: Session, cache: dict[tuple[str, str], list[ReminderStep]], task: TaskRow) -> list[ReminderStep]:
-    natural = (task.rule_id, task.period_key)
+    natural = (task.rule_id, task.schedule_key or task.period_key)
     if natural not in cache:
         row = session.get(ScheduleRow, natural)
         cache[natural] = [ReminderStep.from_json(step) for step in (row.steps if row else [])]

@@ -18,6 +18,7 @@ from workflows.recipients import first_person
 from workflows.reminders import ReminderStep, reminder_schedule
 from workflows.roster import Person, Roster, Unit
 from workflows.rules import Rule
+from workflows.vocabulary import UnitKind
 
 
 def task_key(unit_id: str, alias: str, period_key: str, person_id: str = "") -> str:
@@ -45,6 +46,12 @@ class Occurrence:
     assignee_id: str | None
     reminders: tuple[ReminderStep, ...] = ()
     urgent: bool = False
+    schedule_key: str = ""
+
+    @property
+    def schedule(self) -> str:
+        """The key of the stored reminder schedule this occurrence follows."""
+        return self.schedule_key or self.period_key
 
     @property
     def key(self) -> str:
@@ -116,10 +123,92 @@ def people_in_scope(rule: Rule, roster: Roster, unit: Unit) -> list[Person]:
     return sorted(selected, key=lambda p: p.id)
 
 
+TERM_YEARS = {UnitKind.COMMITTEE: 5}  # 党委 5 years; 总支 and 支部 3 (基层组织任期意见, 2018)
+DEFAULT_TERM_YEARS = 3
+RECORD_OPENING = timedelta(days=30)
+
+
+def add_months_clamped(day: date, months: int) -> date:
+    """``day`` moved by whole months, on the same day of the month or the month's last day."""
+    first = _add_months(day.replace(day=1), months)
+    return first.replace(day=min(day.day, monthcal.monthrange(first.year, first.month)[1]))
+
+
+def record_date_of(rule: Rule, unit: Unit, person: Person | None) -> date | None:
+    """The date in the unit's or person's record that ``rule`` counts from."""
+    if rule.record_date == "term_start":
+        return unit.term_start
+    return getattr(person, rule.record_date or "", None) if person is not None else None
+
+
+def _record_occurrences(
+    rule: Rule, roster: Roster, zone: ZoneInfo, workdays: WorkCalendar, first: date, last: date
+) -> Iterator[Occurrence]:
+    """Shape 4: due ``after_months`` after a date in a record (and every ``after_months`` after
+    that when the rule repeats); the period of the due date names the task."""
+    for unit in units_in_scope(rule, roster):
+        subjects: list[Person | None] = list(people_in_scope(rule, roster, unit)) if rule.per_person else [None]
+        months = rule.after_months or 12 * (unit.term_years or TERM_YEARS.get(unit.kind, DEFAULT_TERM_YEARS))
+        for person in subjects:
+            base = record_date_of(rule, unit, person)
+            if base is None:
+                continue
+            elapsed = (first.year - base.year) * 12 + first.month - base.month
+            step = max(1, elapsed // months - 1) if rule.repeat else 1
+            while True:
+                nominal = add_months_clamped(base, months * step)
+                period = period_containing(rule.every, nominal)
+                if period.start > last:
+                    break
+                if period.last_day >= first:
+                    yield _record_occurrence(rule, roster, zone, workdays, unit, person, period, nominal)
+                if not rule.repeat:
+                    break
+                step += 1
+
+
+def _record_occurrence(
+    rule: Rule,
+    roster: Roster,
+    zone: ZoneInfo,
+    workdays: WorkCalendar,
+    unit: Unit,
+    person: Person | None,
+    period: Period,
+    nominal: date,
+) -> Occurrence:
+    due_on = workdays.adjust(nominal, rule.rest_day)
+    due_at = end_of_local_day(due_on, zone)
+    opens_at = due_at - (rule.opens_before or RECORD_OPENING)
+    due_soon_at = max(opens_at, due_at - rule.due_soon)
+    person_id = person.id if person else ""
+    return Occurrence(
+        rule_id=rule.id,
+        alias=rule.alias,
+        unit_id=unit.id,
+        person_id=person_id,
+        period_key=period.key,
+        period_start=period.start,
+        opens_at=opens_at,
+        due_soon_at=due_soon_at,
+        due_at=due_at,
+        due_on=due_on,
+        count_required=rule.min_per_period,
+        title=rule.title,
+        assignee_id=first_person(rule.owner, roster, unit.id, person_id),
+        reminders=tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone)),
+        urgent=rule.urgent,
+        schedule_key=f"{due_on.isoformat()}/{unit.id}/{person_id}",
+    )
+
+
 def occurrences_of(
     rule: Rule, roster: Roster, zone: ZoneInfo, workdays: WorkCalendar, first: date, last: date
 ) -> Iterator[Occurrence]:
     """Every occurrence of ``rule`` in periods overlapping the local dates ``[first, last]``."""
+    if rule.record_date is not None:
+        yield from _record_occurrences(rule, roster, zone, workdays, first, last)
+        return
     units = units_in_scope(rule, roster)
     for period in periods_overlapping(rule.every, first, last):
         due_on = due_date(rule, period, workdays)

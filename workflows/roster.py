@@ -20,6 +20,8 @@ class Unit:
     name: str
     kind: UnitKind
     parent_id: str | None = None
+    term_start: date | None = None
+    term_years: int | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Person:
     roles: frozenset[str] = frozenset()
     joined: date | None = None
     probation_start: date | None = None
+    applied_on: date | None = None
+    activist_since: date | None = None
     mobile: bool = False
     retired: bool = False
     contact_units: frozenset[str] = frozenset()
@@ -107,7 +111,10 @@ class Roster:
 
 def roster_from_config(config: Config) -> Roster:
     """The roster written in the config itself (units and inline people)."""
-    units = [Unit(id=u.id, name=u.name, kind=u.kind, parent_id=u.parent) for u in config.units]
+    units = [
+        Unit(id=u.id, name=u.name, kind=u.kind, parent_id=u.parent, term_start=u.term_start, term_years=u.term_years)
+        for u in config.units
+    ]
     people = [
         Person(
             id=p.id,
@@ -117,6 +124,8 @@ def roster_from_config(config: Config) -> Roster:
             roles=frozenset(p.roles),
             joined=p.joined,
             probation_start=p.probation_start,
+            applied_on=p.applied_on,
+            activist_since=p.activist_since,
             mobile=p.mobile,
             retired=p.retired,
             contact_units=frozenset(p.contact_units),

@@ -48,6 +48,9 @@ class Rule:
     person_mobile: bool | None = None
     anchor: Anchor | None = None
     anchor_offset: int = 0
+    record_date: str | None = None
+    after_months: int | None = None
+    repeat: bool = False
     remind: tuple[str, ...] = ("open", "7d", "1d", "due")
     ladder: tuple[Rung, ...] = ()
     urgent: bool = False
@@ -84,6 +87,9 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         person_mobile=entry.person_mobile,
         anchor=entry.anchor,
         anchor_offset=entry.anchor_offset,
+        record_date=entry.record_date,
+        after_months=entry.after_months,
+        repeat=entry.repeat,
         remind=tuple(entry.remind if entry.remind is not None else config.notify.remind),
         ladder=tuple(
             Rung(after=r.after, to=tuple(r.to), repeat_every=r.repeat_every, max_repeats=r.max_repeats)

@@ -59,6 +59,8 @@ class UnitRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[str | None] = mapped_column(String(64))
+    term_start: Mapped[date | None] = mapped_column(Date)
+    term_years: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str] = mapped_column(String(20), default="config")
 
@@ -78,6 +80,8 @@ class PersonRow(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     joined: Mapped[date | None] = mapped_column(Date)
     probation_start: Mapped[date | None] = mapped_column(Date)
+    applied_on: Mapped[date | None] = mapped_column(Date)
+    activist_since: Mapped[date | None] = mapped_column(Date)
     mobile: Mapped[bool] = mapped_column(Boolean, default=False)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_units: Mapped[list[Any]] = mapped_column(default=list)
@@ -107,6 +111,9 @@ class TaskRow(Base):
     person_id: Mapped[str] = mapped_column(String(64), default="")
     period_key: Mapped[str] = mapped_column(String(20))
     period_start: Mapped[date] = mapped_column(Date)
+    # which stored reminder schedule the task follows: its period, or its own for tasks whose
+    # date comes from a person's or unit's record
+    schedule_key: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200))
     opens_at: Mapped[datetime] = mapped_column()
     due_soon_at: Mapped[datetime] = mapped_column()
@@ -198,7 +205,7 @@ class ScheduleRow(Base):
     __tablename__ = "schedule"
 
     rule_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    period_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     steps: Mapped[list[Any]] = mapped_column()
 
 

@@ -359,6 +359,13 @@ class UnitEntry(Section):
         None,
         **describe("本组织的群机器人渠道名", "Name of the unit's group channel (a WeCom/DingTalk bot)", "zb1-wecom"),
     )
+    term_start: date | None = Field(None, **describe("本届委员会任期开始日期", "Start of the committee's current term"))
+    term_years: int | None = Field(
+        None,
+        ge=1,
+        le=10,
+        **describe("任期年数（默认党委 5 年、其他 3 年）", "Term in years (default: committee 5, others 3)"),
+    )
 
 
 class PersonEntry(Section):
@@ -382,6 +389,8 @@ class PersonEntry(Section):
     phone: str | None = Field(None, **describe("手机号", "Mobile phone"))
     joined: date | None = Field(None, **describe("入党日期", "Date of joining the Party"))
     probation_start: date | None = Field(None, **describe("预备期开始日期", "Start of the probation year"))
+    applied_on: date | None = Field(None, **describe("递交入党申请书日期", "Date of the application to join"))
+    activist_since: date | None = Field(None, **describe("确定为入党积极分子的日期", "Date of becoming an activist"))
     channels: list[str] = Field(
         default_factory=list, **describe("个人的其他提醒渠道名", "Further channels that reach this person")
     )
@@ -492,6 +501,26 @@ class RuleEntry(Section):
         ge=-366,
         le=366,
         **describe("相对节日的天数（负数为节前）", "Days after the anchor (negative: before it)", -1),
+    )
+    record_date: Literal["joined", "probation_start", "applied_on", "activist_since", "term_start"] | None = Field(
+        None,
+        **describe(
+            "按人员或组织档案中的日期定截止日：joined 入党、probation_start 预备期开始、applied_on 申请、activist_since 积极分子、term_start 任期开始",
+            "Due relative to a date in the person's or unit's record",
+        ),
+    )
+    after_months: int | None = Field(
+        None,
+        ge=1,
+        le=600,
+        **describe(
+            "档案日期之后几个月到期（换届默认取任期年数）",
+            "Months after the record date (a term: the unit's term_years)",
+            12,
+        ),
+    )
+    repeat: bool = Field(
+        False, **describe("之后每隔 after_months 重复（如政治生日、积极分子考察）", "Repeat every after_months")
     )
     opens_before: Duration | None = Field(
         None,
