@@ -144,6 +144,7 @@ def _retire_and_restore(
     """Retire future unfinished tasks nobody wants any more; bring back retired ones wanted again;
     move open tasks whose date in a person's or unit's record changed (done ones stay)."""
     ends = {rule.id: window_end(rule, today, horizon) for rule in rules}
+    from_events = {rule.id for rule in rules if rule.on_events}  # their tasks come from events, not periods
     candidates = session.execute(
         select(
             TaskRow.id,
@@ -164,6 +165,8 @@ def _retire_and_restore(
     restore: list[Any] = []
     moved = 0
     for row in candidates:
+        if row.rule_id in from_events:
+            continue
         natural = (row.rule_id, row.unit_id, row.person_id, row.period_key)
         end = ends.get(row.rule_id)
         unwanted = end is None or (row.period_start <= end and natural not in wanted)

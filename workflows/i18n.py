@@ -275,6 +275,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "warning: no tick for more than three intervals ({interval}); is zhibu run running?",
     ),
     "status.store": ("数据库：{url}（结构版本 {revision}）", "store: {url} (schema {revision})"),
+    "event.unknown_kind": (
+        "没有规则响应事件 '{kind}'（可用：{kinds}）",
+        "no rule listens to the event '{kind}' (known: {kinds})",
+    ),
+    "event.unknown_person": ("找不到人员 '{who}'", "no person '{who}'"),
+    "event.recorded": ("已记录事件 #{id}（{kind}，{who}，{on}）", "recorded event #{id} ({kind}, {who}, {on})"),
+    "event.task": ("  新任务：{key}，截止 {due}", "  new task: {key}, due {due}"),
     "task.undone": ("已撤销 {key} 的登记（#{record}）", "undid record #{record} of {key}"),
     "task.waived_ok": ("已免除 {key}：{reason}", "waived {key}: {reason}"),
     # runs

@@ -202,10 +202,46 @@ def _record_occurrence(
     )
 
 
+def event_occurrences(
+    rule: Rule, roster: Roster, zone: ZoneInfo, workdays: WorkCalendar, person: Person, happened_on: date
+) -> Occurrence:
+    """Shape 5: the task an event about ``person`` on ``happened_on`` calls for, in the person's
+    branch (a 党小组 member's task belongs to the branch), due within the rule's days."""
+    unit = roster.units[person.unit_id]
+    if unit.kind is UnitKind.GROUP and unit.parent_id in roster.units:
+        unit = roster.units[unit.parent_id]
+    due_on = workdays.adjust(happened_on + timedelta(days=rule.within_days), rule.rest_day)
+    due_on = max(due_on, happened_on)
+    due_at = end_of_local_day(due_on, zone)
+    opens_at = local_midnight(happened_on, zone)
+    due_soon_at = max(opens_at, due_at - rule.due_soon)
+    return Occurrence(
+        rule_id=rule.id,
+        alias=rule.alias,
+        unit_id=unit.id,
+        person_id=person.id,
+        period_key=happened_on.isoformat(),
+        period_start=happened_on,
+        opens_at=opens_at,
+        due_soon_at=due_soon_at,
+        due_at=due_at,
+        due_on=due_on,
+        count_required=rule.min_per_period,
+        title=rule.title,
+        assignee_id=first_person(rule.owner, roster, unit.id, person.id),
+        reminders=tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone)),
+        urgent=rule.urgent,
+        schedule_key=f"{due_on.isoformat()}/{unit.id}/{person.id}",
+    )
+
+
 def occurrences_of(
     rule: Rule, roster: Roster, zone: ZoneInfo, workdays: WorkCalendar, first: date, last: date
 ) -> Iterator[Occurrence]:
-    """Every occurrence of ``rule`` in periods overlapping the local dates ``[first, last]``."""
+    """Every occurrence of ``rule`` in periods overlapping the local dates ``[first, last]``
+    (none for a rule triggered by events: those come from :func:`event_occurrences`)."""
+    if rule.on_events:
+        return
     if rule.record_date is not None:
         yield from _record_occurrences(rule, roster, zone, workdays, first, last)
         return

@@ -51,6 +51,8 @@ class Rule:
     record_date: str | None = None
     after_months: int | None = None
     repeat: bool = False
+    on_events: frozenset[str] = frozenset()
+    within_days: int = 7
     remind: tuple[str, ...] = ("open", "7d", "1d", "due")
     ladder: tuple[Rung, ...] = ()
     urgent: bool = False
@@ -67,7 +69,7 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         alias=entry.alias or rule_id,
         title=entry.title,
         title_en=entry.title_en or "",
-        every=entry.every,
+        every=entry.every or PeriodKind.YEAR,  # an event rule's tasks are named by the event's day
         unit_kinds=frozenset(entry.unit_kinds),
         unit_ids=frozenset(entry.unit_ids) if entry.unit_ids is not None else None,
         min_per_period=entry.min_per_period,
@@ -90,6 +92,8 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         record_date=entry.record_date,
         after_months=entry.after_months,
         repeat=entry.repeat,
+        on_events=frozenset(entry.on_events or ()),
+        within_days=entry.within_days,
         remind=tuple(entry.remind if entry.remind is not None else config.notify.remind),
         ladder=tuple(
             Rung(after=r.after, to=tuple(r.to), repeat_every=r.repeat_every, max_repeats=r.max_repeats)

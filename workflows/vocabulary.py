@@ -131,3 +131,24 @@ def normalize_status(value: str) -> Status | None:
 def normalize_unit_kind(value: str) -> UnitKind | None:
     """The unit kind for an English or Chinese name, or None if unknown."""
     return UNIT_KIND_ALIASES.get(value.strip())
+
+
+# Events that call for a visit (五必访) or a talk (五必谈); configs may name others of their own.
+EVENT_NAMES: dict[str, tuple[str, str]] = {
+    "hospitalized": ("生病住院", "hospitalized"),
+    "disaster": ("遭遇天灾人祸", "struck by disaster"),
+    "bereavement": ("党员病逝", "death of a member"),
+    "hardship": ("生产生活困难", "hardship"),
+    "job_change": ("工作职务变动", "change of job"),
+    "commendation": ("受到表彰奖励", "commendation"),
+    "discipline": ("受到处罚批评", "discipline"),
+    "wavering": ("思想波动", "difficulty or wavering"),
+    "integrity_report": ("廉洁方面有反映", "integrity complaint"),
+    "after_appraisal": ("党性分析评议后", "after a Party-spirit appraisal"),
+}
+EVENT_ALIASES: dict[str, str] = _aliases(EVENT_NAMES) | {
+    "住院": "hospitalized",
+    "病逝": "bereavement",
+    "困难": "hardship",
+    "工作变动": "job_change",
+}

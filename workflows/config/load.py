@@ -382,6 +382,8 @@ def redact_channel_url(url: str) -> str:
 
 def _check_due(path: KeyPath, rule: dict[str, Any]) -> list[ConfigIssue]:
     every = rule.get("every")
+    if every is None and not rule.get("on_events"):
+        return [ConfigIssue((*path, "every"), "config.missing")]
     if every not in set(PeriodKind):
         return []
     kind = PeriodKind(every)

@@ -124,7 +124,11 @@ def catalogue_markdown() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for ident, rule in builtin_rules().items():
-        cadence = _CADENCE[rule["every"]]
+        cadence = (
+            _CADENCE[rule["every"]]
+            if "every" in rule
+            else "事件后 " + str(rule.get("within_days", 7)) + " 天内 within days of an event"
+        )
         if "anchor" in rule:
             offset = rule.get("anchor_offset", 0)
             cadence += f"，{_ANCHORS[rule['anchor']]}{offset:+d} 天"

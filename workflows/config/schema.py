@@ -418,12 +418,24 @@ class RuleEntry(Section):
     )
     title: str = Field(**describe("名称", "Title", "支部委员会会议"))
     title_en: str | None = Field(None, **describe("英文名称", "English title"))
-    every: PeriodKind = Field(
+    every: PeriodKind | None = Field(
+        None,
         **describe(
-            "周期：week、month、quarter、half、year",
-            "Period: week, month, quarter, half or year",
+            "周期：week、month、quarter、half、year（由事件触发的规则不填）",
+            "Period: week, month, quarter, half or year (required unless on_events is given)",
             "month",
-        )
+        ),
+    )
+    on_events: list[str] | None = Field(
+        None,
+        **describe(
+            "由这些事件触发（zhibu event add 种类），如 住院、工作变动；每次事件生成一项任务",
+            "Triggered by these event kinds (zhibu event add KIND); one task per event",
+            ["hospitalized", "bereavement"],
+        ),
+    )
+    within_days: int = Field(
+        7, ge=0, le=366, **describe("事件发生后几天内完成", "Days after the event within which it is due")
     )
     unit_kinds: list[UnitKindField] = Field(
         default_factory=lambda: [UnitKind.BRANCH],

@@ -1,0 +1,96 @@
+"""``zhibu event add|list``: facts recorded later that call for a visit or a talk (五必访、五必谈)."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from scheduler.cli.context import Cli, current_user
+from scheduler.cli.output import json_option, table, to_json
+from scheduler.clock import parse_date
+from scheduler.events import record_event
+from scheduler.store.models import EventRow, TaskRow
+from workflows.calendar import local_date
+from workflows.vocabulary import EVENT_NAMES
+
+pass_cli = click.make_pass_decorator(Cli)
+
+
+@click.group()
+def event() -> None:
+    """Events that call for a visit or a talk. 事件（五必访、五必谈）。"""
+
+
+@event.command("add")
+@click.argument("kind")
+@click.option("--person", "who", required=True, help="The person's id or name / 人员")
+@click.option("--on", "on_text", help="Date it happened (default today) / 发生日期")
+@click.option("--note", help="What happened / 情况说明")
+@click.option("--by", help="Who records this / 登记人")
+@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@pass_cli
+def event_add(
+    cli: Cli, kind: str, who: str, on_text: str | None, note: str | None, by: str | None, now_text: str | None
+) -> None:
+    """Record an event (e.g. 住院, job_change); the visit or talk it calls for becomes a task. 登记事件。"""
+    app = cli.app()
+    now = cli.now(now_text)
+    today = local_date(now, app.zone)
+    with app.store.writing() as session:
+        result = record_event(
+            session,
+            app,
+            kind,
+            who,
+            on=parse_date(on_text) if on_text else today,
+            today=today,
+            note=note,
+            by=current_user(by),
+            now=now,
+        )
+        event_id, person, on = result.event.id, result.event.person_id, result.event.happened_on
+        due = dict(session.execute(select(TaskRow.key, TaskRow.due_on).where(TaskRow.key.in_(result.tasks))).all())
+    name = EVENT_NAMES.get(result.kind, (result.kind, result.kind))[0 if cli.lang == "zh" else 1]
+    cli.echo(cli.t("event.recorded", id=event_id, kind=name, who=person, on=on))
+    for key in result.tasks:
+        cli.echo(cli.t("event.task", key=key, due=due.get(key, "?")))
+
+
+@event.command("list")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows / 最多显示行数")
+@json_option
+@pass_cli
+def event_list(cli: Cli, limit: int, as_json: bool) -> None:
+    """Recorded events, newest first. 列出事件。"""
+    app = cli.app()
+    with app.store.reading() as session:
+        rows = list(session.scalars(select(EventRow).order_by(EventRow.id.desc()).limit(limit)))
+    if as_json:
+        cli.echo(
+            to_json(
+                [
+                    {
+                        "id": r.id,
+                        "kind": r.kind,
+                        "person": r.person_id,
+                        "unit": r.unit_id,
+                        "on": r.happened_on,
+                        "note": r.note,
+                        "by": r.recorded_by,
+                    }
+                    for r in rows
+                ]
+            )
+        )
+        return
+    cli.echo(
+        table(
+            ["ID", "kind", "person", "unit", "on", "note"],
+            [[r.id, r.kind, r.person_id, r.unit_id, r.happened_on, r.note or ""] for r in rows],
+        )
+    )
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to ``zhibu``."""
+    group.add_command(event)

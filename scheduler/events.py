@@ -1,0 +1,86 @@
+"""Events recorded later (shape 5): a fact about a person — hospitalized, changed jobs — that
+calls for a visit or a talk. Recording it creates the task at once, in the same transaction."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from scheduler import audit
+from scheduler.app import App
+from scheduler.directory import load_roster
+from scheduler.materialize import insert_tasks
+from scheduler.store.models import EventRow, PersonRow
+from workflows.i18n import NotFoundError, UsageError
+from workflows.occurrences import event_occurrences, task_key
+from workflows.vocabulary import EVENT_ALIASES
+
+
+@dataclass
+class EventResult:
+    """The event written and the tasks it created (keys)."""
+
+    event: EventRow
+    kind: str
+    tasks: list[str] = field(default_factory=list)
+
+
+def known_kinds(app: App) -> set[str]:
+    """The event kinds some enabled rule listens to."""
+    return {kind for rule in app.rules for kind in rule.on_events}
+
+
+def record_event(
+    session: Session, app: App, kind: str, who: str, *, on: date, today: date, note: str | None, by: str, now: datetime
+) -> EventResult:
+    """Write the event and create each task a rule listening to ``kind`` calls for."""
+    kinds = known_kinds(app)
+    normalized = EVENT_ALIASES.get(kind.strip(), kind.strip())
+    if normalized not in kinds:
+        near = difflib.get_close_matches(
+            kind, sorted(kinds | {k for k, v in EVENT_ALIASES.items() if v in kinds}), n=3, cutoff=0.3
+        )
+        raise UsageError("event.unknown_kind", kind=kind, kinds="、".join(sorted(kinds)), suggestions=near)
+    if on > today:
+        raise UsageError("task.future", on=on.isoformat(), today=today.isoformat())
+    row = session.scalars(
+        select(PersonRow).where(or_(PersonRow.id == who, PersonRow.name == who), PersonRow.active.is_(True))
+    ).first()
+    if row is None:
+        people = list(session.scalars(select(PersonRow.id)))
+        raise NotFoundError("event.unknown_person", who=who, suggestions=difflib.get_close_matches(who, people, n=3))
+    event = EventRow(
+        kind=normalized,
+        person_id=row.id,
+        unit_id=row.unit_id,
+        happened_on=on,
+        note=note,
+        recorded_by=by,
+        recorded_at=now,
+    )
+    session.add(event)
+    session.flush()
+    roster = load_roster(session)
+    person = next(p for p in roster.people if p.id == row.id)
+    found = [
+        event_occurrences(rule, roster, app.zone, app.workdays, person, on)
+        for rule in app.rules
+        if normalized in rule.on_events
+    ]
+    insert_tasks(session, found, now)
+    audit.record(
+        session,
+        at=now,
+        actor=by,
+        action="event",
+        entity="event",
+        entity_id=event.id,
+        after={"kind": normalized, "person": row.id, "on": on.isoformat(), "tasks": [o.key for o in found]},
+    )
+    return EventResult(
+        event=event, kind=normalized, tasks=[task_key(o.unit_id, o.alias, o.period_key, o.person_id) for o in found]
+    )
