@@ -6,6 +6,7 @@ People may also come from a roster import (source ``import``); the config only t
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -32,6 +33,10 @@ def _unit_values(config: Config) -> dict[str, dict[str, Any]]:
     }
 
 
+def _money(value: float | None) -> Decimal | None:
+    return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else None
+
+
 def _person_values(config: Config) -> dict[str, dict[str, Any]]:
     return {
         p.id: {
@@ -45,6 +50,8 @@ def _person_values(config: Config) -> dict[str, dict[str, Any]]:
             "probation_start": p.probation_start,
             "applied_on": p.applied_on,
             "activist_since": p.activist_since,
+            "dues_base": _money(p.dues_base),
+            "dues_fixed": _money(p.dues_fixed),
             "mobile": p.mobile,
             "retired": p.retired,
             "contact_units": sorted(p.contact_units),
@@ -55,7 +62,12 @@ def _person_values(config: Config) -> dict[str, dict[str, Any]]:
 
 
 def _audit_value(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value)
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    return {k: plain(v) for k, v in values.items()}
 
 
 def _upsert(

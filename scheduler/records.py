@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler import audit
-from scheduler.store.models import CompletionRow, TaskRow
+from scheduler.store.models import CompletionRow, PersonRow, TaskRow
 from scheduler.sweep import DONE, RETIRED, WAIVED, state_at
+from workflows.dues import dues_for_period, monthly_dues
 from workflows.i18n import StateError, UsageError
 from workflows.quorum import Attendance, QuorumVerdict, check_quorum
 from workflows.roster import Roster
@@ -42,6 +44,7 @@ class DoneRequest:
     note: str | None = None
     attachments: Sequence[str] = ()
     by: str = "unknown"
+    amount: Decimal | None = None
 
 
 @dataclass
@@ -52,6 +55,16 @@ class DoneResult:
     completion: CompletionRow
     late: bool
     quorum: QuorumVerdict | None
+    dues_expected: Decimal | None = None
+
+
+def dues_expected(session: Session, task: TaskRow, rule: Rule) -> Decimal | None:
+    """What the member of a dues task owes for its period, from the roster's base."""
+    person = session.get(PersonRow, task.person_id) if task.person_id else None
+    if person is None:
+        return None
+    monthly = monthly_dues(person.dues_base, retired=person.retired, fixed=person.dues_fixed)
+    return dues_for_period(monthly, rule.every.value) if monthly is not None else None
 
 
 def _attachments(items: Sequence[str]) -> list[str]:
@@ -105,6 +118,12 @@ def record_done(
     if rule is not None and rule.quorum is not None:
         verdict = check_quorum(rule.quorum, roster, task.unit_id, request.attendance)
     late = on > task.due_on
+    expected = dues_expected(session, task, rule) if rule is not None and rule.collects_dues else None
+    data: dict[str, Any] = {"voting_expected": verdict.voting_expected} if verdict else {}
+    if request.amount is not None:
+        data["amount"] = str(request.amount)
+    if expected is not None:
+        data["dues_expected"] = str(expected)
     before = task_snapshot(task)
     completion = CompletionRow(
         task_id=task.id,
@@ -122,7 +141,7 @@ def record_done(
         quorum_met=verdict.met if verdict else None,
         note=request.note,
         attachments=attachments,
-        data={"voting_expected": verdict.voting_expected} if verdict else {},
+        data=data,
     )
     session.add(completion)
     task.count_done += 1
@@ -142,7 +161,7 @@ def record_done(
         before=before,
         after={**task_snapshot(task), "completion": completion.id, "on": on.isoformat()},
     )
-    return DoneResult(task=task, completion=completion, late=late, quorum=verdict)
+    return DoneResult(task=task, completion=completion, late=late, quorum=verdict, dues_expected=expected)
 
 
 def record_waiver(session: Session, task: TaskRow, reason: str, *, by: str, now: datetime) -> CompletionRow:

@@ -282,6 +282,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "event.unknown_person": ("找不到人员 '{who}'", "no person '{who}'"),
     "event.recorded": ("已记录事件 #{id}（{kind}，{who}，{on}）", "recorded event #{id} ({kind}, {who}, {on})"),
     "event.task": ("  新任务：{key}，截止 {due}", "  new task: {key}, due {due}"),
+    "dues.bad_amount": ("无法识别的金额 {value!r}，应写作 37.50", "bad amount {value!r}; write e.g. 37.50"),
+    "dues.differs": (
+        "注意：按缴费基数应缴 {expected} 元，实缴 {paid} 元，请核对",
+        "note: {expected} yuan is due by the member's base, {paid} was recorded; please check",
+    ),
+    "dues.no_amount": (
+        "未填写金额（--amount），按缴费基数应缴 {expected} 元",
+        "no --amount given; {expected} yuan is due by the member's base",
+    ),
     "task.undone": ("已撤销 {key} 的登记（#{record}）", "undid record #{record} of {key}"),
     "task.waived_ok": ("已免除 {key}：{reason}", "waived {key}: {reason}"),
     # runs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 import click
@@ -16,10 +17,22 @@ from scheduler.records import DoneRequest, acknowledge, record_done, record_waiv
 from scheduler.store.models import TaskRow
 from scheduler.tasks import find_task
 from workflows.calendar import local_date
+from workflows.i18n import UsageError
 from workflows.quorum import Attendance
 
 pass_cli = click.make_pass_decorator(Cli)
 T = TypeVar("T")
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount in yuan such as ``37.5`` or ``37.50元``."""
+    try:
+        value = Decimal(text.strip().removesuffix("元").strip())
+    except InvalidOperation:
+        raise UsageError("dues.bad_amount", value=text) from None
+    if value < 0 or not value.is_finite():
+        raise UsageError("dues.bad_amount", value=text)
+    return value.quantize(Decimal("0.01"))
 
 
 def _names(values: tuple[str, ...]) -> list[str]:
@@ -56,6 +69,7 @@ now_option = click.option("--now", "now_text", help="Pretend it is this time (IS
 @click.option("--absent", multiple=True, help="Names or ids absent, comma-separated / 缺席人员")
 @click.option("--note", help="Topic, findings, anything worth keeping / 备注、主题")
 @click.option("--attach", "attachments", multiple=True, help="File path or URL of the minutes, photos… / 附件")
+@click.option("--amount", help="Dues paid, in yuan / 实缴党费（元）")
 @by_option
 @now_option
 @pass_cli
@@ -68,6 +82,7 @@ def done(
     absent: tuple[str, ...],
     note: str | None,
     attachments: tuple[str, ...],
+    amount: str | None,
     by: str | None,
     now_text: str | None,
 ) -> None:
@@ -80,6 +95,7 @@ def done(
         note=note,
         attachments=attachments,
         by=current_user(by),
+        amount=parse_amount(amount) if amount is not None else None,
     )
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
@@ -96,6 +112,12 @@ def done(
     cli.echo(cli.t("task.recorded", key=task.key, on=on, count=task.count_done, required=task.count_required))
     if result.late:
         cli.warn(cli.t("task.recorded_late", due=task.due_on))
+    if result.dues_expected is not None:
+        paid = request.amount
+        if paid is None:
+            cli.warn(cli.t("dues.no_amount", expected=result.dues_expected))
+        elif paid != result.dues_expected:
+            cli.warn(cli.t("dues.differs", expected=result.dues_expected, paid=paid))
     verdict = result.quorum
     if verdict is not None:
         if verdict.met is True:

@@ -8,6 +8,7 @@ Indexes follow what the sweep filters — (state, opens_at), (state, due_soon_at
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     TypeDecorator,
@@ -82,6 +84,8 @@ class PersonRow(Base):
     probation_start: Mapped[date | None] = mapped_column(Date)
     applied_on: Mapped[date | None] = mapped_column(Date)
     activist_since: Mapped[date | None] = mapped_column(Date)
+    dues_base: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    dues_fixed: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     mobile: Mapped[bool] = mapped_column(Boolean, default=False)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_units: Mapped[list[Any]] = mapped_column(default=list)

@@ -70,3 +70,20 @@ def test_unknown_kind_and_person_are_refused(zhibu: CliRun, example_config: Path
     assert "sunli" in person.output
     future = zhibu("event", "add", "住院", "--person", "孙丽", "--on", "2026-03-05", "--now", "2026-03-02T10:00")
     assert future.exit_code == 2
+
+
+def test_dues_done_with_amount_checks_the_base(zhibu: CliRun, example_config: Path) -> None:
+    edit_config(example_config, r'(id = "lina"\nname = "李娜"\nunit = "zb1"\n)', "\\1dues_base = 6800\n")
+    edit_config(example_config, r"(\[rules\.dues\]\n)", "\\1collects_dues = true\n")
+    assert zhibu("tick", "--now", "2026-03-02T09:00", "-q").exit_code == 0
+    right = zhibu("done", "zb1/党费/2026Q1/lina", "--amount", "306", "--now", "2026-03-02T10:00")
+    assert right.exit_code == 0, right.output
+    assert "请核对" not in right.output
+    zhibu("undo", "zb1/党费/2026Q1/lina", "--now", "2026-03-02T10:01")
+    wrong = zhibu("done", "zb1/党费/2026Q1/lina", "--amount", "300元", "--now", "2026-03-02T10:02")
+    assert wrong.exit_code == 0
+    assert "按缴费基数应缴 306.00 元，实缴 300.00 元，请核对" in wrong.output
+    shown = zhibu("show", "zb1/党费/2026Q1/lina", "--json")
+    assert '"amount": "300.00"' in shown.output
+    bad = zhibu("done", "zb1/党费/2026Q1/sunli", "--amount", "三十", "--now", "2026-03-02T10:02")
+    assert bad.exit_code == 2

@@ -391,6 +391,16 @@ class PersonEntry(Section):
     probation_start: date | None = Field(None, **describe("预备期开始日期", "Start of the probation year"))
     applied_on: date | None = Field(None, **describe("递交入党申请书日期", "Date of the application to join"))
     activist_since: date | None = Field(None, **describe("确定为入党积极分子的日期", "Date of becoming an activist"))
+    dues_base: float | None = Field(
+        None,
+        ge=0,
+        **describe("党费缴纳基数（元/月，税后收入或离退休费）", "Monthly base for dues (yuan, after tax)", 6800),
+    )
+    dues_fixed: float | None = Field(
+        None,
+        ge=0,
+        **describe("固定党费（元/月，学生、未就业等）", "A fixed monthly amount (students, the unemployed…)", 0.2),
+    )
     channels: list[str] = Field(
         default_factory=list, **describe("个人的其他提醒渠道名", "Further channels that reach this person")
     )
@@ -575,6 +585,13 @@ class RuleEntry(Section):
         **describe(
             "紧急：提醒立即逐条发送，不等每日汇总，不受免打扰限制",
             "Urgent: reminders go out at once, not in the digest, even in quiet hours",
+        ),
+    )
+    collects_dues: bool = Field(
+        False,
+        **describe(
+            "这是党费任务：登记时核对 --amount 与按基数计算的应缴额",
+            "A dues rule: done --amount is checked against the amount due",
         ),
     )
     enabled: bool = Field(True, **describe("是否启用", "Whether the rule is active"))

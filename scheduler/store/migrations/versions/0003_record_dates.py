@@ -1,4 +1,4 @@
-"""Record dates: application, activist and term dates; a schedule key per task.
+"""Record dates (application, activist, term) and dues bases; a schedule key per task.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,6 +19,8 @@ def upgrade() -> None:
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.add_column(sa.Column('applied_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('activist_since', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('dues_base', sa.Numeric(precision=12, scale=2), nullable=True))
+        batch_op.add_column(sa.Column('dues_fixed', sa.Numeric(precision=12, scale=2), nullable=True))
 
     with op.batch_alter_table('schedule', schema=None) as batch_op:
         batch_op.alter_column('period_key',
@@ -50,6 +52,8 @@ def downgrade() -> None:
                existing_nullable=False)
 
     with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_column('dues_fixed')
+        batch_op.drop_column('dues_base')
         batch_op.drop_column('activist_since')
         batch_op.drop_column('applied_on')
 
