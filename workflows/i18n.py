@@ -291,6 +291,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未填写金额（--amount），按缴费基数应缴 {expected} 元",
         "no --amount given; {expected} yuan is due by the member's base",
     ),
+    "roster.invalid": (
+        "花名册 {path} 有 {count} 处错误，未导入任何数据：",
+        "the roster {path} has {count} problem(s); nothing was imported:",
+    ),
+    "roster.row_error": ("  第 {row} 行：{message}", "  row {row}: {message}"),
+    "roster.plan": (
+        "新增 {added} 人，更新 {changed} 人（其中调动 {transferred} 人），离开 {left} 人",
+        "{added} added, {changed} changed ({transferred} transferred), {left} left",
+    ),
+    "roster.dry_run": ("（预览，未写入）", "(dry run: nothing written)"),
     "task.undone": ("已撤销 {key} 的登记（#{record}）", "undid record #{record} of {key}"),
     "task.waived_ok": ("已免除 {key}：{reason}", "waived {key}: {reason}"),
     # runs

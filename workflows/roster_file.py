@@ -1,0 +1,232 @@
+"""Reading a roster (花名册) from CSV or XLSX with the Chinese headers branches use (pure once the
+rows are read): every row is checked and every problem reported with its row number.
+
+Headers (any order; English field names work too): 编号/工号 → id, 姓名 → name, 所在支部/所在党组织 →
+unit (its id or full name), 人员类别 → status, 职务 → roles (、 or , separated), 入党时间 → joined,
+预备期开始 → probation_start, 申请入党时间 → applied_on, 确定积极分子时间 → activist_since,
+缴费基数 → dues_base, 固定党费 → dues_fixed, 手机 → phone, 邮箱 → email, 流动党员 / 离退休 (是/否).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from workflows.vocabulary import normalize_role, normalize_status
+
+HEADERS: dict[str, str] = {
+    "编号": "id",
+    "工号": "id",
+    "人员编号": "id",
+    "姓名": "name",
+    "所在支部": "unit",
+    "所在党组织": "unit",
+    "所在党支部": "unit",
+    "支部": "unit",
+    "党小组": "unit",
+    "人员类别": "status",
+    "类别": "status",
+    "职务": "roles",
+    "党内职务": "roles",
+    "入党时间": "joined",
+    "预备期开始": "probation_start",
+    "申请入党时间": "applied_on",
+    "确定积极分子时间": "activist_since",
+    "缴费基数": "dues_base",
+    "固定党费": "dues_fixed",
+    "手机": "phone",
+    "手机号": "phone",
+    "邮箱": "email",
+    "电子邮箱": "email",
+    "流动党员": "mobile",
+    "离退休": "retired",
+}
+FIELDS = (
+    "id",
+    "name",
+    "unit",
+    "status",
+    "roles",
+    "joined",
+    "probation_start",
+    "applied_on",
+    "activist_since",
+    "dues_base",
+    "dues_fixed",
+    "phone",
+    "email",
+    "mobile",
+    "retired",
+)
+REQUIRED = ("id", "name", "unit")
+YES = {"是", "y", "yes", "true", "1", "√"}
+NO = {"否", "n", "no", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one row (the header is row 1)."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class RosterFile:
+    """The people read from a file, or the problems that prevent it."""
+
+    people: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def read_rows(path: Path) -> list[list[Any]]:
+    """All rows of a CSV (UTF-8, with or without BOM, or GB18030) or of the first XLSX sheet."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    return [list(row) for row in csv.reader(text.splitlines())]
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = re.sub(r"[年月/.]", "-", str(value).strip()).rstrip("日").strip("-")
+    year, month, day = (int(part) for part in text.split("-"))
+    return date(year, month, day)
+
+
+def _money(value: Any) -> Decimal:
+    amount = Decimal(str(value).strip().removesuffix("元"))
+    if amount < 0 or not amount.is_finite():
+        raise InvalidOperation
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_roster(
+    rows: Sequence[Sequence[Any]], units: Mapping[str, str], mapping: Mapping[str, str] | None = None
+) -> RosterFile:
+    """People from ``rows`` (headers first); ``units`` maps unit ids and names to unit ids."""
+    result = RosterFile()
+    if not rows:
+        result.errors.append(RowError(1, "", "the file is empty"))
+        return result
+    headers = [str(h or "").strip() for h in rows[0]]
+    known = {**HEADERS, **{f: f for f in FIELDS}, **(mapping or {})}
+    columns: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        target = known.get(header)
+        if target is None:
+            near = difflib.get_close_matches(header, list(known), n=1)
+            hint = f" — did you mean '{near[0]}'?" if near else " (use --mapping HEADER=field)"
+            result.errors.append(RowError(1, header, f"unknown column '{header}'{hint}"))
+        else:
+            columns[index] = target
+    missing = [f for f in REQUIRED if f not in columns.values()]
+    for name in missing:
+        result.errors.append(RowError(1, name, f"no column for '{name}'"))
+    if result.errors:
+        return result
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(str(cell or "").strip() for cell in row):
+            continue
+        person, problems = _person(number, row, columns, units)
+        result.errors.extend(problems)
+        ident = person.get("id")
+        if ident in seen:
+            result.errors.append(RowError(number, "id", f"id '{ident}' is also on row {seen[ident]}"))
+        elif ident:
+            seen[ident] = number
+        if not problems:
+            result.people.append(person)
+    return result
+
+
+def _person(
+    number: int, row: Sequence[Any], columns: Mapping[int, str], units: Mapping[str, str]
+) -> tuple[dict[str, Any], list[RowError]]:
+    person: dict[str, Any] = {"status": "full", "roles": [], "mobile": False, "retired": False}
+    problems: list[RowError] = []
+    for index, target in columns.items():
+        value = row[index] if index < len(row) else None
+        text = str(value).strip() if value is not None else ""
+        try:
+            if target in REQUIRED and not text:
+                raise ValueError("is empty")
+            if not text:
+                continue
+            person[target] = _field(target, value, text, units)
+        except (ValueError, InvalidOperation) as error:
+            problems.append(RowError(number, target, f"{target} {text!r}: {error or 'not understood'}"))
+    return person, problems
+
+
+def _field(target: str, value: Any, text: str, units: Mapping[str, str]) -> Any:
+    if target == "unit":
+        if text not in units:
+            near = difflib.get_close_matches(text, list(units), n=1)
+            raise ValueError("is not a unit in the config" + (f" — did you mean '{near[0]}'?" if near else ""))
+        return units[text]
+    if target == "status":
+        status = normalize_status(text)
+        if status is None:
+            raise ValueError("is not a member status (正式党员, 预备党员, 入党积极分子, 发展对象, 入党申请人)")
+        return status.value
+    if target == "roles":
+        roles = []
+        for part in re.split(r"[、,，;；/\s]+", text):
+            if part:
+                role = normalize_role(part)
+                if role is None:
+                    raise ValueError(f"'{part}' is not a role")
+                roles.append(role)
+        return roles
+    if target in ("joined", "probation_start", "applied_on", "activist_since"):
+        try:
+            return _date(value)
+        except (ValueError, TypeError):
+            raise ValueError("is not a date (2026-03-01)") from None
+    if target in ("dues_base", "dues_fixed"):
+        try:
+            return _money(text)
+        except InvalidOperation:
+            raise ValueError("is not an amount") from None
+    if target in ("mobile", "retired"):
+        if text.lower() in YES:
+            return True
+        if text.lower() in NO:
+            return False
+        raise ValueError("should be 是 or 否")
+    if target == "id" and not re.match(r"^[A-Za-z0-9_.\-\u3400-\u9fff]+$", text):
+        raise ValueError("may contain only letters, digits, Chinese characters and - _ .")
+    return text
+
+
+def unit_lookup(units: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Unit ids and names → unit ids."""
+    table: dict[str, str] = {}
+    for ident, name in units:
+        table[name] = ident
+        table[ident] = ident
+    return table
