@@ -3,27 +3,49 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from sqlalchemy import func, select
 
-from scheduler.app import App
+from scheduler.app import App, store_url
 from scheduler.cli.context import Cli
 from scheduler.cli.output import json_option, table, to_json
 from scheduler.clock import parse_date
+from scheduler.directory import load_roster
 from scheduler.materialize import sync
+from scheduler.store.engine import open_store
 from scheduler.store.models import TaskRow
 from scheduler.sweep import DUE_SOON, OPEN, OVERDUE
 from scheduler.tick import TickReport, tick
 from workflows.calendar import work_calendar
+from workflows.config.load import LoadedConfig
 from workflows.durations import format_duration, parse_duration
 from workflows.i18n import UsageError
 from workflows.occurrences import occurrences_of
-from workflows.roster import roster_from_config
+from workflows.roster import Roster, roster_from_config
 from workflows.rules import rules_from_config
 
 pass_cli = click.make_pass_decorator(Cli)
 LISTED = 20
+
+
+def planning_roster(cli: Cli, loaded: LoadedConfig) -> Roster:
+    """The config's roster plus the people imported into the store, read without writing; the
+    config's alone when there is no store yet (planning never creates one)."""
+    config_roster = roster_from_config(loaded.config)
+    url = store_url(loaded, cli.db_url)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///").split("?")[0]).exists():
+        return config_roster
+    store = open_store(url, create=False)
+    try:
+        if store.schema_revision() is None:
+            return config_roster
+        with store.reading() as session:
+            imported = [p for p in load_roster(session).people if p.id not in {q.id for q in config_roster.people}]
+    finally:
+        store.close()
+    return Roster.build(config_roster.units.values(), [*config_roster.people, *imported])
 
 
 @click.command()
@@ -46,7 +68,7 @@ def plan(
 
     zone = ZoneInfo(config.org.timezone)
     rules = [r for r in rules_from_config(config) if not rule_names or r.id in rule_names or r.alias in rule_names]
-    roster = roster_from_config(config)
+    roster = planning_roster(cli, loaded)
     found = [
         o
         for rule in rules

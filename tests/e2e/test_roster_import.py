@@ -91,3 +91,17 @@ def test_xlsx_transfer_and_leaving(zhibu: CliRun, tmp_path: Path) -> None:
     assert states["zb3/党费/2026Q1/m001"] == "open"  # and one in the new unit
     assert states["zb2/党费/2026Q1/m002"] == "done"  # history stays
     assert states["zb2/党费/2026Q2/m002"] == "retired"
+
+
+def test_plan_includes_imported_people_and_writes_nothing(zhibu: CliRun, example_config: Path, tmp_path: Path) -> None:
+    fresh = zhibu("plan", "--from", "2026-04-01", "--to", "2026-06-30", "--rule", "党费", "--json")
+    assert fresh.exit_code == 0
+    assert not (example_config.parent / "zhibu.db").exists()  # planning never creates a store
+    assert zhibu("import", "people", str(write_csv(tmp_path, GOOD)), "--now", "2026-03-02T09:10").exit_code == 0
+    planned = {
+        o["key"]
+        for o in json.loads(
+            zhibu("plan", "--from", "2026-04-01", "--to", "2026-06-30", "--rule", "党费", "--json").stdout
+        )
+    }
+    assert {"zb2/党费/2026Q2/m001", "zb3/党费/2026Q2/m003", "zb1/党费/2026Q2/lina"} <= planned
