@@ -123,6 +123,46 @@ def people_in_scope(rule: Rule, roster: Roster, unit: Unit) -> list[Person]:
     return sorted(selected, key=lambda p: p.id)
 
 
+def build_occurrence(
+    rule: Rule,
+    roster: Roster,
+    zone: ZoneInfo,
+    workdays: WorkCalendar,
+    *,
+    unit_id: str,
+    person_id: str,
+    period_key: str,
+    period_start: date,
+    due_on: date,
+    opens_at: datetime,
+    schedule_key: str = "",
+    reminders: tuple[ReminderStep, ...] | None = None,
+) -> Occurrence:
+    """An occurrence with everything derived from its due day and opening: the deadline (24:00
+    local), when it is due soon, its reminder steps (unless shared ones are given) and its owner."""
+    due_at = end_of_local_day(due_on, zone)
+    if reminders is None:
+        reminders = tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone))
+    return Occurrence(
+        rule_id=rule.id,
+        alias=rule.alias,
+        unit_id=unit_id,
+        person_id=person_id,
+        period_key=period_key,
+        period_start=period_start,
+        opens_at=opens_at,
+        due_soon_at=max(opens_at, due_at - rule.due_soon),
+        due_at=due_at,
+        due_on=due_on,
+        count_required=rule.min_per_period,
+        title=rule.title,
+        assignee_id=first_person(rule.owner, roster, unit_id, person_id),
+        reminders=reminders,
+        urgent=rule.urgent,
+        schedule_key=schedule_key,
+    )
+
+
 TERM_YEARS = {UnitKind.COMMITTEE: 5}  # 党委 5 years; 总支 and 支部 3 (基层组织任期意见, 2018)
 DEFAULT_TERM_YEARS = 3
 RECORD_OPENING = timedelta(days=30)
@@ -178,26 +218,19 @@ def _record_occurrence(
     nominal: date,
 ) -> Occurrence:
     due_on = workdays.adjust(nominal, rule.rest_day)
-    due_at = end_of_local_day(due_on, zone)
-    opens_at = due_at - (rule.opens_before or RECORD_OPENING)
-    due_soon_at = max(opens_at, due_at - rule.due_soon)
+    opens_at = end_of_local_day(due_on, zone) - (rule.opens_before or RECORD_OPENING)
     person_id = person.id if person else ""
-    return Occurrence(
-        rule_id=rule.id,
-        alias=rule.alias,
+    return build_occurrence(
+        rule,
+        roster,
+        zone,
+        workdays,
         unit_id=unit.id,
         person_id=person_id,
         period_key=period.key,
         period_start=period.start,
-        opens_at=opens_at,
-        due_soon_at=due_soon_at,
-        due_at=due_at,
         due_on=due_on,
-        count_required=rule.min_per_period,
-        title=rule.title,
-        assignee_id=first_person(rule.owner, roster, unit.id, person_id),
-        reminders=tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone)),
-        urgent=rule.urgent,
+        opens_at=opens_at,
         schedule_key=f"{due_on.isoformat()}/{unit.id}/{person_id}",
     )
 
@@ -212,25 +245,17 @@ def event_occurrences(
         unit = roster.units[unit.parent_id]
     due_on = workdays.adjust(happened_on + timedelta(days=rule.within_days), rule.rest_day)
     due_on = max(due_on, happened_on)
-    due_at = end_of_local_day(due_on, zone)
-    opens_at = local_midnight(happened_on, zone)
-    due_soon_at = max(opens_at, due_at - rule.due_soon)
-    return Occurrence(
-        rule_id=rule.id,
-        alias=rule.alias,
+    return build_occurrence(
+        rule,
+        roster,
+        zone,
+        workdays,
         unit_id=unit.id,
         person_id=person.id,
         period_key=happened_on.isoformat(),
         period_start=happened_on,
-        opens_at=opens_at,
-        due_soon_at=due_soon_at,
-        due_at=due_at,
         due_on=due_on,
-        count_required=rule.min_per_period,
-        title=rule.title,
-        assignee_id=first_person(rule.owner, roster, unit.id, person.id),
-        reminders=tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone)),
-        urgent=rule.urgent,
+        opens_at=local_midnight(happened_on, zone),
         schedule_key=f"{due_on.isoformat()}/{unit.id}/{person.id}",
     )
 
@@ -252,29 +277,24 @@ def occurrences_of(
         opens_at = local_midnight(period.start, zone)
         if rule.opens_before is not None or rule.anchor is not None:
             opens_at = max(opens_at, due_at - (rule.opens_before or ANCHORED_OPENING))
-        due_soon_at = max(opens_at, due_at - rule.due_soon)
         reminders = tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone))
         for unit in units:
             subjects: list[Person | None] = (
                 list(people_in_scope(rule, roster, unit)) if rule.per_person or rule.per_contact else [None]
             )
             for person in subjects:
-                yield Occurrence(
-                    rule_id=rule.id,
-                    alias=rule.alias,
+                yield build_occurrence(
+                    rule,
+                    roster,
+                    zone,
+                    workdays,
                     unit_id=unit.id,
                     person_id=person.id if person else "",
                     period_key=period.key,
                     period_start=period.start,
-                    opens_at=opens_at,
-                    due_soon_at=due_soon_at,
-                    due_at=due_at,
                     due_on=due_on,
-                    count_required=rule.min_per_period,
-                    title=rule.title,
-                    assignee_id=first_person(rule.owner, roster, unit.id, person.id if person else ""),
+                    opens_at=opens_at,
                     reminders=reminders,
-                    urgent=rule.urgent,
                 )
 
 
