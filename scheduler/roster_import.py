@@ -21,23 +21,6 @@ from scheduler.materialize import SYNC_META
 from scheduler.store.models import MetaRow, PersonRow
 from workflows.roster_file import RowError
 
-COMPARED = (
-    "name",
-    "unit_id",
-    "status",
-    "roles",
-    "joined",
-    "probation_start",
-    "applied_on",
-    "activist_since",
-    "dues_base",
-    "dues_fixed",
-    "phone",
-    "email",
-    "mobile",
-    "retired",
-)
-
 
 @dataclass
 class ImportPlan:
@@ -119,7 +102,7 @@ def apply_import(session: Session, people: list[dict[str, Any]], plan: ImportPla
                 session, at=now, actor=by, action="import", entity="person", entity_id=ident, after=_plain(values)
             )
         elif ident in plan.changed or ident in plan.added:
-            before = {k: getattr(row, k) for k in COMPARED}
+            before = {k: getattr(row, k) for k in values}
             for key, value in values.items():
                 setattr(row, key, value)
             row.active, row.source = True, "import"
