@@ -71,12 +71,18 @@ def item_of(task: TaskRow, lookup: Lookup, *, with_owner: bool) -> Item:
 
 
 def digest_sections(
-    session: Session, recipient: str, day: date, notified: Sequence[int], lookup: Lookup, lang: Lang
+    session: Session,
+    recipient: str,
+    day: date,
+    notified: Sequence[int],
+    lookup: Lookup,
+    lang: Lang,
+    problem_rules: Sequence[str] = (),
 ) -> list[Section]:
-    """The sections of ``recipient``'s digest on ``day``: overdue, today, this week, new, chasing."""
-    sections = {
-        name: Section(name, t(f"digest.{name}", lang)) for name in ("overdue", "today", "week", "new", "chasing")
-    }
+    """The sections of ``recipient``'s digest on ``day``: overdue, today, this week, new, chasing,
+    and the problems they found that are not closed yet."""
+    names = ("overdue", "today", "week", "new", "chasing", "problems")
+    sections = {name: Section(name, t(f"digest.{name}", lang)) for name in names}
     week_end = day + timedelta(days=7)
     shown: set[int] = set()
     is_person = recipient.startswith(PERSON)
@@ -119,6 +125,20 @@ def digest_sections(
         for task in chased:
             if task.id not in shown:
                 sections["chasing"].items.append(item_of(task, lookup, with_owner=True))
+                shown.add(task.id)
+        # problems this person found and that are not closed yet (问题消号)
+        found = session.scalars(
+            select(TaskRow)
+            .where(
+                TaskRow.rule_id.in_(problem_rules),
+                TaskRow.person_id == recipient.removeprefix(PERSON),
+                TaskRow.state.in_(ACTIVE_STATES),
+            )
+            .order_by(TaskRow.due_at, TaskRow.key)
+        ).all()
+        for task in found:
+            if task.id not in shown:
+                sections["problems"].items.append(item_of(task, lookup, with_owner=True))
     return [section for section in sections.values() if section.items]
 
 
@@ -248,7 +268,8 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
             continue  # a rest day or quiet hours: the notices wait for the next digest
         if _has_digest(session, recipient, day):
             continue  # today's digest went out already; these wait for tomorrow's
-        sections = digest_sections(session, recipient, day, notified, lookup, lang)
+        problem_rules = [rule.id for rule in app.rules if rule.needs_confirmation]
+        sections = digest_sections(session, recipient, day, notified, lookup, lang, problem_rules)
         if sections:
             total = sum(len(s.items) for s in sections)
             context = {

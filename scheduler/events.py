@@ -84,3 +84,57 @@ def record_event(
     return EventResult(
         event=event, kind=normalized, tasks=[task_key(o.unit_id, o.alias, o.period_key, o.person_id) for o in found]
     )
+
+
+def record_problem(
+    session: Session,
+    app: App,
+    *,
+    unit_id: str,
+    finder: str,
+    text: str,
+    on: date,
+    due: date | None,
+    by: str,
+    now: datetime,
+) -> list[str]:
+    """A problem found (on a leader's visit): an event, and a 整改 task for the unit, due ``due``
+    or within the rule's days, closed only with evidence and the finder's confirmation."""
+    rules = [rule for rule in app.rules if "problem" in rule.on_events]
+    if not rules:
+        raise UsageError("event.unknown_kind", kind="problem", kinds="、".join(sorted(known_kinds(app))) or "-")
+    event = EventRow(
+        kind="problem",
+        person_id=finder,
+        unit_id=unit_id,
+        happened_on=on,
+        note=text,
+        recorded_by=by,
+        recorded_at=now,
+        data={"due": due.isoformat() if due else None},
+    )
+    session.add(event)
+    session.flush()
+    roster = load_roster(session)
+    person = next((p for p in roster.people if p.id == finder), None)
+    if person is None:
+        raise NotFoundError("event.unknown_person", who=finder)
+    title = f"整改：{text[:60]}"
+    found = [
+        event_occurrences(
+            rule, roster, app.zone, app.workdays, person, on, unit_id=unit_id, tag=f"#{event.id}", due=due, title=title
+        )
+        for rule in rules
+    ]
+    insert_tasks(session, found, now)
+    keys = [task_key(o.unit_id, o.alias, o.period_key, o.person_id) for o in found]
+    audit.record(
+        session,
+        at=now,
+        actor=by,
+        action="problem",
+        entity="event",
+        entity_id=event.id,
+        after={"unit": unit_id, "finder": finder, "problem": text, "tasks": keys},
+    )
+    return keys

@@ -45,6 +45,7 @@ class DoneRequest:
     attachments: Sequence[str] = ()
     by: str = "unknown"
     amount: Decimal | None = None
+    confirmation: bool = False  # the finder confirms a rectification (问题消号)
 
 
 @dataclass
@@ -114,6 +115,10 @@ def record_done(
             "task.before_period", on=on.isoformat(), period=task.period_key, start=task.period_start.isoformat()
         )
     attachments = _attachments(request.attachments)
+    if rule is not None and rule.needs_confirmation:
+        _check_rectification(session, task, request, bool(attachments or (request.note or "").strip()))
+    elif request.confirmation:
+        raise UsageError("rectify.not_rectification", key=task.key)
     verdict = None
     if rule is not None and rule.quorum is not None:
         verdict = check_quorum(rule.quorum, roster, task.unit_id, request.attendance)
@@ -162,6 +167,22 @@ def record_done(
         after={**task_snapshot(task), "completion": completion.id, "on": on.isoformat()},
     )
     return DoneResult(task=task, completion=completion, late=late, quorum=verdict, dues_expected=expected)
+
+
+def _check_rectification(session: Session, task: TaskRow, request: DoneRequest, has_evidence: bool) -> None:
+    """Evidence first (by whoever fixed it), then the confirmation by the one who found it."""
+    finder = session.get(PersonRow, task.person_id) if task.person_id else None
+    if request.confirmation:
+        if task.count_done < 1:
+            raise StateError("rectify.nothing_to_confirm", key=task.key)
+        if finder is not None and request.by not in (finder.id, finder.name):
+            raise StateError("rectify.not_finder", key=task.key, finder=finder.name, by=request.by)
+    elif task.count_done >= 1:
+        raise StateError(
+            "rectify.awaiting_confirmation", key=task.key, finder=finder.name if finder else task.person_id
+        )
+    elif not has_evidence:
+        raise UsageError("rectify.needs_evidence", key=task.key)
 
 
 def record_waiver(session: Session, task: TaskRow, reason: str, *, by: str, now: datetime) -> CompletionRow:

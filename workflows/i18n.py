@@ -301,6 +301,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{added} added, {changed} changed ({transferred} transferred), {left} left",
     ),
     "roster.dry_run": ("（预览，未写入）", "(dry run: nothing written)"),
+    "rectify.needs_evidence": (
+        "整改 {key} 需附证据：用 --attach 附上文件或链接，或用 --note 写明整改情况",
+        "{key} is closed with evidence: --attach a file or link, or describe it with --note",
+    ),
+    "rectify.awaiting_confirmation": (
+        "{key} 已整改，等待发现人 {finder} 确认：zhibu confirm {key}",
+        "{key} was rectified and waits for {finder} to confirm: zhibu confirm {key}",
+    ),
+    "rectify.nothing_to_confirm": (
+        "{key} 还没有登记整改情况，无法确认",
+        "{key} has no rectification recorded yet; nothing to confirm",
+    ),
+    "rectify.not_finder": (
+        "{key} 应由发现人 {finder} 确认（当前登记人：{by}）",
+        "{key} is confirmed by its finder {finder}, not {by}",
+    ),
+    "rectify.not_rectification": (
+        "{key} 不是整改事项，无需确认",
+        "{key} is not a rectification; there is nothing to confirm",
+    ),
+    "rectify.confirmed": ("已确认 {key} 整改到位，问题已销号", "confirmed {key}: the problem is closed"),
+    "rectify.created": (
+        "  发现问题，已建整改任务：{key}（负责人 {owner}，期限 {due}）",
+        "  problem recorded as {key} (owner {owner}, due {due})",
+    ),
     "task.undone": ("已撤销 {key} 的登记（#{record}）", "undid record #{record} of {key}"),
     "task.waived_ok": ("已免除 {key}：{reason}", "waived {key}: {reason}"),
     # runs

@@ -137,6 +137,8 @@ def build_occurrence(
     opens_at: datetime,
     schedule_key: str = "",
     reminders: tuple[ReminderStep, ...] | None = None,
+    title: str | None = None,
+    count_required: int | None = None,
 ) -> Occurrence:
     """An occurrence with everything derived from its due day and opening: the deadline (24:00
     local), when it is due soon, its reminder steps (unless shared ones are given) and its owner."""
@@ -154,8 +156,8 @@ def build_occurrence(
         due_soon_at=max(opens_at, due_at - rule.due_soon),
         due_at=due_at,
         due_on=due_on,
-        count_required=rule.min_per_period,
-        title=rule.title,
+        count_required=count_required or rule.min_per_period,
+        title=title or rule.title,
         assignee_id=first_person(rule.owner, roster, unit_id, person_id),
         reminders=reminders,
         urgent=rule.urgent,
@@ -236,14 +238,25 @@ def _record_occurrence(
 
 
 def event_occurrences(
-    rule: Rule, roster: Roster, zone: ZoneInfo, workdays: WorkCalendar, person: Person, happened_on: date
+    rule: Rule,
+    roster: Roster,
+    zone: ZoneInfo,
+    workdays: WorkCalendar,
+    person: Person,
+    happened_on: date,
+    *,
+    unit_id: str | None = None,
+    tag: str = "",
+    due: date | None = None,
+    title: str | None = None,
 ) -> Occurrence:
-    """Shape 5: the task an event about ``person`` on ``happened_on`` calls for, in the person's
-    branch (a 党小组 member's task belongs to the branch), due within the rule's days."""
-    unit = roster.units[person.unit_id]
+    """Shape 5: the task an event about ``person`` on ``happened_on`` calls for — in the person's
+    branch (a 党小组 member's task belongs to the branch) unless ``unit_id`` says where — due within
+    the rule's days or on ``due``. ``tag`` tells apart several events of one day (problems)."""
+    unit = roster.units[unit_id or person.unit_id]
     if unit.kind is UnitKind.GROUP and unit.parent_id in roster.units:
         unit = roster.units[unit.parent_id]
-    due_on = workdays.adjust(happened_on + timedelta(days=rule.within_days), rule.rest_day)
+    due_on = workdays.adjust(due or happened_on + timedelta(days=rule.within_days), rule.rest_day)
     due_on = max(due_on, happened_on)
     return build_occurrence(
         rule,
@@ -252,11 +265,14 @@ def event_occurrences(
         workdays,
         unit_id=unit.id,
         person_id=person.id,
-        period_key=happened_on.isoformat(),
+        period_key=happened_on.isoformat() + tag,
         period_start=happened_on,
         due_on=due_on,
         opens_at=local_midnight(happened_on, zone),
-        schedule_key=f"{due_on.isoformat()}/{unit.id}/{person.id}",
+        schedule_key=f"{due_on.isoformat()}/{unit.id}/{person.id}{tag}",
+        title=title,
+        # evidence first, then the finder's confirmation: two records close it
+        count_required=2 if rule.needs_confirmation else None,
     )
 
 

@@ -54,6 +54,7 @@ class Rule:
     on_events: frozenset[str] = frozenset()
     within_days: int = 7
     collects_dues: bool = False
+    needs_confirmation: bool = False
     remind: tuple[str, ...] = ("open", "7d", "1d", "due")
     ladder: tuple[Rung, ...] = ()
     urgent: bool = False
@@ -96,6 +97,7 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         on_events=frozenset(entry.on_events or ()),
         within_days=entry.within_days,
         collects_dues=entry.collects_dues,
+        needs_confirmation=entry.needs_confirmation,
         remind=tuple(entry.remind if entry.remind is not None else config.notify.remind),
         ladder=tuple(
             Rung(after=r.after, to=tuple(r.to), repeat_every=r.repeat_every, max_repeats=r.max_repeats)

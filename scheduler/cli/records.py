@@ -8,13 +8,15 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 import click
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.cli.context import Cli, current_user
 from scheduler.clock import parse_date, parse_instant
 from scheduler.directory import load_roster
+from scheduler.events import record_problem
 from scheduler.records import DoneRequest, acknowledge, record_done, record_waiver, snooze, undo_latest
-from scheduler.store.models import TaskRow
+from scheduler.store.models import PersonRow, TaskRow
 from scheduler.tasks import find_task
 from workflows.calendar import local_date
 from workflows.i18n import UsageError
@@ -70,6 +72,10 @@ now_option = click.option("--now", "now_text", help="Pretend it is this time (IS
 @click.option("--note", help="Topic, findings, anything worth keeping / 备注、主题")
 @click.option("--attach", "attachments", multiple=True, help="File path or URL of the minutes, photos… / 附件")
 @click.option("--amount", help="Dues paid, in yuan / 实缴党费（元）")
+@click.option(
+    "--problem", "problems", multiple=True, help="A problem found (e.g. on a visit): becomes a 整改 task / 发现的问题"
+)
+@click.option("--fix-by", "fix_by", help="Deadline of the problems' rectification (default: 30 days) / 整改期限")
 @by_option
 @now_option
 @pass_cli
@@ -83,12 +89,15 @@ def done(
     note: str | None,
     attachments: tuple[str, ...],
     amount: str | None,
+    problems: tuple[str, ...],
+    fix_by: str | None,
     by: str | None,
     now_text: str | None,
 ) -> None:
     """Record that a task was done; paste the key from the reminder. 登记完成。"""
     app = cli.app()
     now = cli.now(now_text)
+    due = parse_date(fix_by) if fix_by else None
     request = DoneRequest(
         on=parse_date(on_text) if on_text else None,
         attendance=Attendance(attendees=attendees, present=_names(present), absent=_names(absent)),
@@ -108,8 +117,32 @@ def done(
             today=local_date(now, app.zone),
             now=now,
         )
+        finder = task.person_id or task.assignee_id or request.by
+        problem_keys = [
+            key
+            for text in problems
+            for key in record_problem(
+                session,
+                app,
+                unit_id=task.unit_id,
+                finder=finder,
+                text=text,
+                on=result.completion.happened_on or local_date(now, app.zone),
+                due=due,
+                by=request.by,
+                now=now,
+            )
+        ]
+        created = {t.key: t for t in session.scalars(select(TaskRow).where(TaskRow.key.in_(problem_keys)))}
+        owners = dict(session.execute(select(PersonRow.id, PersonRow.name)).all()) if problem_keys else {}
+        problem_lines = [
+            cli.t("rectify.created", key=k, owner=owners.get(created[k].assignee_id or "", "-"), due=created[k].due_on)
+            for k in problem_keys
+        ]
     on = result.completion.happened_on
     cli.echo(cli.t("task.recorded", key=task.key, on=on, count=task.count_done, required=task.count_required))
+    for line in problem_lines:
+        cli.echo(line)
     if result.late:
         cli.warn(cli.t("task.recorded_late", due=task.due_on))
     if result.dues_expected is not None:
@@ -189,6 +222,31 @@ def snooze_command(cli: Cli, key: str, until_text: str, by: str | None, now_text
     cli.echo(cli.t("task.snoozed", key=task.key, until=f"{until.astimezone(zone):%Y-%m-%d %H:%M}"))
 
 
+@click.command()
+@click.argument("key")
+@click.option("--note", help="What was checked / 确认意见")
+@by_option
+@now_option
+@pass_cli
+def confirm(cli: Cli, key: str, note: str | None, by: str | None, now_text: str | None) -> None:
+    """Confirm, as the finder, that a problem was rectified: it is closed (问题消号). 确认整改销号。"""
+    app = cli.app()
+    now = cli.now(now_text)
+    request = DoneRequest(note=note, by=current_user(by), confirmation=True)
+    with app.store.writing() as session:
+        task = find_task(session, key, for_update=True)
+        record_done(
+            session,
+            task,
+            request,
+            rule=app.rules_by_id.get(task.rule_id),
+            roster=load_roster(session),
+            today=local_date(now, app.zone),
+            now=now,
+        )
+    cli.echo(cli.t("rectify.confirmed", key=task.key))
+
+
 def register(group: click.Group) -> None:
     """Add this module's commands to ``zhibu``."""
     group.add_command(done)
@@ -196,3 +254,4 @@ def register(group: click.Group) -> None:
     group.add_command(waive)
     group.add_command(ack)
     group.add_command(snooze_command)
+    group.add_command(confirm)

@@ -301,7 +301,7 @@ def _cross_check(raw: dict[str, Any], base: Path) -> list[ConfigIssue]:
                             {"id": ref[7:], "suggestion": suggestion(ref[7:], list(people))},
                         )
                     )
-                if ref == "self" and not (rule.get("per_person") or rule.get("per_contact")):
+                if ref == "self" and not (rule.get("per_person") or rule.get("per_contact") or rule.get("on_events")):
                     issues.append(ConfigIssue((*path, field_name, index), "config.self_needs_per_person"))
         issues.extend(_check_due(path, rule))
     return issues

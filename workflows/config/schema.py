@@ -587,6 +587,13 @@ class RuleEntry(Section):
             "Urgent: reminders go out at once, not in the digest, even in quiet hours",
         ),
     )
+    needs_confirmation: bool = Field(
+        False,
+        **describe(
+            "完成需附证据，并由发现人 zhibu confirm 确认后才销号（整改）",
+            "Closed only with evidence and then the finder's zhibu confirm (整改, 问题消号)",
+        ),
+    )
     collects_dues: bool = Field(
         False,
         **describe(
