@@ -8,12 +8,13 @@ the same for all its tasks, so they are computed once per period and stored once
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from workflows.calendar import WorkCalendar, local_midnight
+from workflows.calendar import RestDayPolicy, WorkCalendar, local_midnight
 from workflows.durations import format_duration, parse_duration
 
 
@@ -25,6 +26,7 @@ class Rung:
     to: tuple[str, ...]
     repeat_every: int | None = None
     max_repeats: int = 0
+    after_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,12 @@ class ReminderStep:
     def from_json(cls, data: dict[str, Any]) -> ReminderStep:
         """Read a step back from the schedule table."""
         return cls(datetime.fromisoformat(data["at"]), data["name"], tuple(data["to"]), bool(data["escalation"]))
+
+
+def _months_later(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def working_day_after(day: date, count: int, workdays: WorkCalendar) -> date:
@@ -84,7 +92,10 @@ def reminder_schedule(
             if at > opens_at:
                 steps.append(ReminderStep(at, f"before:{format_duration(before)}", ("owner",), False))
     for index, rung in enumerate(ladder, start=1):
-        day = working_day_after(due_on, rung.after, workdays)
+        if rung.after_months:
+            day = workdays.adjust(_months_later(due_on, rung.after_months), RestDayPolicy.NEXT)
+        else:
+            day = working_day_after(due_on, rung.after, workdays)
         steps.append(ReminderStep(local_midnight(day, zone), f"escalate:{index}", rung.to, True))
         for repeat in range(1, rung.max_repeats + 1 if rung.repeat_every else 1):
             day = working_day_after(day, rung.repeat_every or 0, workdays)

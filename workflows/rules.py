@@ -100,7 +100,13 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         needs_confirmation=entry.needs_confirmation,
         remind=tuple(entry.remind if entry.remind is not None else config.notify.remind),
         ladder=tuple(
-            Rung(after=r.after, to=tuple(r.to), repeat_every=r.repeat_every, max_repeats=r.max_repeats)
+            Rung(
+                after=r.after,
+                to=tuple(r.to),
+                repeat_every=r.repeat_every,
+                max_repeats=r.max_repeats,
+                after_months=r.after_months,
+            )
             for r in (entry.escalate if entry.escalate is not None else config.notify.escalate)
         ),
         urgent=entry.urgent,

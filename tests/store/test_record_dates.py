@@ -151,3 +151,26 @@ def test_political_birthday_on_a_rest_day_or_the_29th_of_february(
     app = open_app(path)
     tick(app, beijing(f"{year}-01-02 09:00"))
     assert tasks(app)[f"zb1/政治生日/{year}/shuji"][0] == due
+
+
+def test_six_months_of_unpaid_dues_reach_the_committee(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLE
+
+    text = EXAMPLE.read_text(encoding="utf-8").replace("[org]\n", '[catalogue]\nenable = ["党费"]\n\n[org]\n', 1)
+    text = text.replace(
+        'every = "quarter"                     # 按季度收缴 / collected quarterly (seed 002)', 'every = "month"'
+    )
+    path = tmp_path / "zhibu.toml"
+    path.write_text(text, encoding="utf-8")
+    app = open_app(path)
+    for moment in ("2026-01-05 09:00", "2026-05-04 09:00", "2026-08-03 09:00"):
+        tick(app, beijing(moment))
+    with app.store.reading() as session:
+        from scheduler.store.models import NoticeRow
+
+        task = find_task(session, "zb1/党费/2026-01/sunli")
+        notices = {
+            (n.step, n.recipient) for n in session.scalars(select(NoticeRow).where(NoticeRow.task_id == task.id))
+        }
+    assert ("escalate:2", "person:zhangwei") in notices  # three months: the branch secretary
+    assert ("escalate:3", "person:wangjg") in notices  # six months: the 党委

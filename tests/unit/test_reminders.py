@@ -103,3 +103,19 @@ def test_fit_markdown_keeps_whole_lines_and_counts_the_rest() -> None:
     shown = fitted.count("\n- ")
     assert fitted.endswith(f"… {50 - shown} more not shown; run zhibu list")
     assert fit_markdown(markdown, 100_000, "en") == markdown
+
+
+def test_ladder_rungs_in_months_for_dues_arrears() -> None:
+    ladder = (
+        Rung(5, ("owner",)),
+        Rung(0, ("owner", "role:secretary"), after_months=3),
+        Rung(0, ("role:secretary", "role:secretary@committee"), after_months=6),
+    )
+    steps = schedule(date(2026, 1, 30), date(2026, 1, 1), (), ladder)
+    assert [(name, at) for name, at, _ in steps] == [
+        ("escalate:1", "2026-02-06 00:00"),
+        ("escalate:2", "2026-04-30 00:00"),  # three months unpaid
+        ("escalate:3", "2026-07-30 00:00"),  # six months: the serious case, to the 党委
+    ]
+    # a month end on a rest day moves to the next working day
+    assert schedule(date(2026, 7, 31), date(2026, 7, 1), (), ladder[1:2])[0][1] == "2026-11-02 00:00"

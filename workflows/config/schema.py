@@ -233,7 +233,17 @@ class DaemonSection(Section):
 class LadderStep(Section):
     """One rung of an escalation ladder."""
 
-    after: int = Field(ge=0, **describe("截止后第几个工作日", "Working days after the deadline", 3))
+    after: int = Field(0, ge=0, **describe("截止后第几个工作日", "Working days after the deadline", 3))
+    after_months: int | None = Field(
+        None,
+        ge=1,
+        le=24,
+        **describe(
+            "截止后几个月（如党费欠缴 3 个月、6 个月），到时遇休息日顺延到工作日；填了就不看 after",
+            "Months after the deadline instead of working days (dues unpaid 3 or 6 months)",
+            3,
+        ),
+    )
     to: Recipients = Field(
         **describe(
             "通知谁：owner 责任人、role:书记@parent 上级书记、role:书记@committee 党委书记、person:ID、leader-of 联系领导、unit-channel 本组织群",
