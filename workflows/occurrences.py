@@ -123,6 +123,20 @@ def people_in_scope(rule: Rule, roster: Roster, unit: Unit) -> list[Person]:
     return sorted(selected, key=lambda p: p.id)
 
 
+PAIR = "+"  # joins the two people of a pair in a task key: zb1/谈心谈话/2026/zhangwei+sunli
+
+
+def talk_pairs(roster: Roster, unit: Unit) -> list[tuple[Person, Person]]:
+    """Each committee member with each other party member of the unit (谈心谈话)."""
+    members = sorted(roster.members_of(unit.id), key=lambda p: p.id)
+    return [
+        (talker, member)
+        for talker in sorted(roster.committee_of(unit.id), key=lambda p: p.id)
+        for member in members
+        if member.id != talker.id
+    ]
+
+
 def build_occurrence(
     rule: Rule,
     roster: Roster,
@@ -139,6 +153,7 @@ def build_occurrence(
     reminders: tuple[ReminderStep, ...] | None = None,
     title: str | None = None,
     count_required: int | None = None,
+    assignee_id: str | None = None,
 ) -> Occurrence:
     """An occurrence with everything derived from its due day and opening: the deadline (24:00
     local), when it is due soon, its reminder steps (unless shared ones are given) and its owner."""
@@ -158,7 +173,7 @@ def build_occurrence(
         due_on=due_on,
         count_required=count_required or rule.min_per_period,
         title=title or rule.title,
-        assignee_id=first_person(rule.owner, roster, unit_id, person_id),
+        assignee_id=assignee_id or first_person(rule.owner, roster, unit_id, person_id),
         reminders=reminders,
         urgent=rule.urgent,
         schedule_key=schedule_key,
@@ -295,6 +310,23 @@ def occurrences_of(
             opens_at = max(opens_at, due_at - (rule.opens_before or ANCHORED_OPENING))
         reminders = tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone))
         for unit in units:
+            if rule.per_pair:
+                for talker, member in talk_pairs(roster, unit):
+                    yield build_occurrence(
+                        rule,
+                        roster,
+                        zone,
+                        workdays,
+                        unit_id=unit.id,
+                        person_id=f"{talker.id}{PAIR}{member.id}",
+                        period_key=period.key,
+                        period_start=period.start,
+                        due_on=due_on,
+                        opens_at=opens_at,
+                        reminders=reminders,
+                        assignee_id=talker.id,
+                    )
+                continue
             subjects: list[Person | None] = (
                 list(people_in_scope(rule, roster, unit)) if rule.per_person or rule.per_contact else [None]
             )

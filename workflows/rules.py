@@ -45,6 +45,7 @@ class Rule:
     escalate_to: tuple[str, ...]
     quorum: Quorum | None
     per_contact: bool = False
+    per_pair: bool = False
     person_mobile: bool | None = None
     anchor: Anchor | None = None
     anchor_offset: int = 0
@@ -88,6 +89,7 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         escalate_to=tuple(entry.escalate_to),
         quorum=entry.quorum,
         per_contact=entry.per_contact,
+        per_pair=entry.per_pair,
         person_mobile=entry.person_mobile,
         anchor=entry.anchor,
         anchor_offset=entry.anchor_offset,

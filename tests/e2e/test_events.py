@@ -3,6 +3,7 @@ survive the next sync, and bad input is refused with the choices."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.conftest import CliRun, edit_config
@@ -87,3 +88,16 @@ def test_dues_done_with_amount_checks_the_base(zhibu: CliRun, example_config: Pa
     assert '"amount": "300.00"' in shown.output
     bad = zhibu("done", "zb1/党费/2026Q1/sunli", "--amount", "三十", "--now", "2026-03-02T10:02")
     assert bad.exit_code == 2
+
+
+def test_heart_talk_pairs_through_the_cli(zhibu: CliRun, example_config: Path) -> None:
+    edit_config(example_config, r"(\[org\]\n)", '[catalogue]\nenable = ["谈心谈话"]\n\n\\1')
+    assert zhibu("tick", "--now", "2026-03-02T09:00", "-q").exit_code == 0
+    mine = zhibu("list", "--rule", "谈心谈话", "--assignee", "陈强", "--json")
+    pairs = {t["key"] for t in json.loads(mine.stdout)}
+    assert len(pairs) == 6
+    assert "zb1/谈心谈话/2026/chenqiang+wuxia" in pairs
+    done = zhibu("done", "zb1/谈心谈话/2026/chenqiang+wuxia", "--note", "谈预备期表现", "--now", "2026-03-02T15:00")
+    assert done.exit_code == 0, done.output
+    left = zhibu("list", "--rule", "谈心谈话", "--assignee", "陈强", "--json")
+    assert len(json.loads(left.stdout)) == 5  # who has not been talked to yet

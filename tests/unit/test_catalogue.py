@@ -181,3 +181,26 @@ def test_example_rules_match_the_catalogue_where_they_overlap() -> None:
     example = parse_config(EXAMPLE.read_text(encoding="utf-8"), EXAMPLE).config
     counts = Counter(r for r in example.rules if r in builtin_rules())
     assert set(counts) == set(example.rules)  # the example writes only built-in obligations
+
+
+def test_heart_talks_pair_each_committee_member_with_each_member() -> None:
+    example = EXAMPLE.read_text(encoding="utf-8").replace(
+        "[org]\n", '[catalogue]\nenable = ["谈心谈话"]\n\n[rules."谈心谈话"]\nmin_per_period = 2\n\n[org]\n', 1
+    )
+    loaded = parse_config(example, EXAMPLE)
+    [rule] = [r for r in rules_from_config(loaded.config) if r.alias == "谈心谈话"]
+    found = list(
+        occurrences_of(
+            rule, roster_from_config(loaded.config), SHANGHAI, work_calendar("CN"), date(2026, 1, 1), date(2026, 12, 31)
+        )
+    )
+    by_unit = Counter(o.unit_id for o in found)
+    # zb1: committee 张伟、李娜、陈强 × the other 6 of 7 members; zb2: 郑宇、冯静、何平 × 3 of 4; zb3: 郭庆、罗云 × 2 of 3
+    assert by_unit == {"zb1": 3 * 6, "zb2": 3 * 3, "zb3": 2 * 2}
+    pair = next(o for o in found if o.person_id == "zhangwei+sunli")
+    assert (pair.key, pair.assignee_id, pair.count_required, pair.due_on) == (
+        "zb1/谈心谈话/2026/zhangwei+sunli",
+        "zhangwei",
+        2,
+        date(2026, 12, 31),
+    )

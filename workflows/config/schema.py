@@ -488,6 +488,13 @@ class RuleEntry(Section):
             "Only mobile members (true) or only the others (false)",
         ),
     )
+    per_pair: bool = Field(
+        False,
+        **describe(
+            "为每名支委与本支部每名党员各生成一项（谈心谈话），由该支委负责",
+            "One task per committee member and branch member (谈心谈话), owned by the committee member",
+        ),
+    )
     per_contact: bool = Field(
         False,
         **describe(
