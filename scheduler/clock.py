@@ -45,6 +45,11 @@ def now() -> datetime:
     return _simulated(spec, real) if spec else real
 
 
+def wall_clock() -> datetime:
+    """The real time, never simulated: for the daemon's timer, which runs in real seconds."""
+    return datetime.now(UTC)
+
+
 def simulation_speed() -> float:
     """How many simulated seconds pass per real second (1 unless ZHIBU_CLOCK says otherwise)."""
     match = _CLOCK.match(os.environ.get(CLOCK_ENV, "").strip())

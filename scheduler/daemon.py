@@ -130,9 +130,8 @@ class Daemon:
         self.app = App(loaded=loaded, store=store)
         if self.redacting is not None:
             self.redacting.urls = list(loaded.channel_urls.values())
-        log.info("config reloaded from %s", self.config_path)
+        log.info("config reloaded from %s; it applies from the next tick", self.config_path)
         systemd.notify("READY=1")
-        self.scheduler.add_job(self.run_tick, id="reload-tick", replace_existing=True)
 
     def handle(self, signum: int, _frame: FrameType | None) -> None:
         """SIGHUP reloads; the first SIGTERM/SIGINT stops warm, the second cold."""
@@ -152,8 +151,16 @@ class Daemon:
     def schedule(self) -> None:
         """The internal jobs: the tick, the digest-time tick, the nightly full sync, the watchdog."""
         options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
-        self.scheduler.add_job(self.run_tick, id="first-tick")  # at once
-        self.scheduler.add_job(self.run_tick, "interval", seconds=self.real_interval(), id="tick", **options)
+        # no one-shot jobs: APScheduler removes a finished one from its main loop, which races
+        # with a shutdown from a signal; the interval job simply runs first at once
+        self.scheduler.add_job(
+            self.run_tick,
+            "interval",
+            seconds=self.real_interval(),
+            id="tick",
+            next_run_time=clock.wall_clock(),
+            **options,
+        )
         if clock.simulation_speed() == 1.0:
             hour, minute = (int(part) for part in self.app.loaded.config.notify.digest_time.split(":"))
             self.scheduler.add_job(self.run_tick, "cron", hour=hour, minute=minute, id="digest", **options)

@@ -84,6 +84,8 @@ def test_sighup_keeps_the_old_config_when_the_new_is_invalid(example_config: Pat
         example_config.write_text(good.replace("某局机关党委", "某局机关党委（新）", 1), encoding="utf-8")
         daemon.signal(signal.SIGHUP)
         assert daemon.wait_for_line(lambda line: "config reloaded from" in line, timeout=30)
+        seen = len(daemon.lines)
+        assert daemon.wait_for_line(lambda line: "INFO tick" in line, after=seen), "ticking on the new config"
         daemon.signal(signal.SIGINT)
         assert daemon.wait(timeout=30) == 0, daemon.output
     finally:
