@@ -145,6 +145,8 @@ def _retire_and_restore(
     move open tasks whose date in a person's or unit's record changed (done ones stay)."""
     ends = {rule.id: window_end(rule, today, horizon) for rule in rules}
     from_events = {rule.id for rule in rules if rule.on_events}  # their tasks come from events, not periods
+    # a chain's later stages are opened by the stage before them, not by periods
+    first_stage = {rule.id: rule.stages[0].name for rule in rules if rule.stages}
     candidates = session.execute(
         select(
             TaskRow.id,
@@ -166,6 +168,8 @@ def _retire_and_restore(
     moved = 0
     for row in candidates:
         if row.rule_id in from_events:
+            continue
+        if row.rule_id in first_stage and not row.period_key.endswith("/" + first_stage[row.rule_id]):
             continue
         natural = (row.rule_id, row.unit_id, row.person_id, row.period_key)
         end = ends.get(row.rule_id)

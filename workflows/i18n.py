@@ -326,6 +326,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  发现问题，已建整改任务：{key}（负责人 {owner}，期限 {due}）",
         "  problem recorded as {key} (owner {owner}, due {due})",
     ),
+    "chain.not_a_stage": ("{key} 不是分阶段办理的任务", "{key} is not a stage of a chain"),
+    "chain.first_stage": (
+        "{key} 是第一个阶段，无法再退回",
+        "{key} is the first stage; there is nothing to send it back to",
+    ),
+    "chain.not_open": ("{key} 已办结，不能退回", "{key} is closed and cannot be sent back"),
+    "chain.next": (
+        "下一阶段已开始：{key}（负责人 {owner}，期限 {due}）",
+        "next stage open: {key} (owner {owner}, due {due})",
+    ),
+    "chain.sent_back": (
+        "已退回，上一阶段重新办理：{key}（负责人 {owner}，期限 {due}）",
+        "sent back; the previous stage is open again: {key} (owner {owner}, due {due})",
+    ),
     "task.undone": ("已撤销 {key} 的登记（#{record}）", "undid record #{record} of {key}"),
     "task.waived_ok": ("已免除 {key}：{reason}", "waived {key}: {reason}"),
     # runs
@@ -371,6 +385,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "show.none": ("（无）", "(none)"),
     "record.done": ("完成", "done"),
     "record.waive": ("免除", "waived"),
+    "record.sendback": ("退回（sendback）", "sent back (sendback)"),
     "record.reversal": ("撤销 #{id}", "undid #{id}"),
     "digest.subject": (
         "【zhibu】{name}：{count} 项工作提醒（{day}）",

@@ -69,7 +69,8 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-ANCHORED_OPENING = timedelta(days=30)  # a holiday-anchored task opens a month ahead unless told
+ANCHORED_OPENING = timedelta(days=30)
+CHAIN_OPENING = timedelta(days=60)  # a holiday-anchored task opens a month ahead unless told
 
 
 def nominal_due_date(rule: Rule, period: Period) -> date:
@@ -306,7 +307,9 @@ def occurrences_of(
         due_on = due_date(rule, period, workdays)
         due_at = end_of_local_day(due_on, zone)
         opens_at = local_midnight(period.start, zone)
-        if rule.opens_before is not None or rule.anchor is not None:
+        if rule.stages:  # a chain starts its first stage this long before the period ends
+            opens_at = max(opens_at, end_of_local_day(period.last_day, zone) - (rule.opens_before or CHAIN_OPENING))
+        elif rule.opens_before is not None or rule.anchor is not None:
             opens_at = max(opens_at, due_at - (rule.opens_before or ANCHORED_OPENING))
         reminders = tuple(reminder_schedule(opens_at, due_at, due_on, rule.remind, rule.ladder, workdays, zone))
         for unit in units:
@@ -326,6 +329,25 @@ def occurrences_of(
                         reminders=reminders,
                         assignee_id=talker.id,
                     )
+                continue
+            if rule.stages:
+                opening = rule.stages[0]
+                yield build_occurrence(
+                    rule,
+                    roster,
+                    zone,
+                    workdays,
+                    unit_id=unit.id,
+                    person_id="",
+                    period_key=f"{period.key}/{opening.name}",
+                    period_start=period.start,
+                    due_on=workdays.adjust(
+                        opens_at.astimezone(zone).date() + timedelta(days=opening.within_days), rule.rest_day
+                    ),
+                    opens_at=opens_at,
+                    assignee_id=first_person(opening.owner, roster, unit.id),
+                    title=f"{rule.title}：{opening.name}",
+                )
                 continue
             subjects: list[Person | None] = (
                 list(people_in_scope(rule, roster, unit)) if rule.per_person or rule.per_contact else [None]

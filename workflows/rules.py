@@ -21,6 +21,15 @@ Quorum = Literal["members", "committee"]
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One stage of a chain (shape 6)."""
+
+    name: str
+    owner: tuple[str, ...]
+    within_days: int
+
+
+@dataclass(frozen=True)
 class Rule:
     """A recurring obligation with every default resolved."""
 
@@ -46,6 +55,7 @@ class Rule:
     quorum: Quorum | None
     per_contact: bool = False
     per_pair: bool = False
+    stages: tuple[Stage, ...] = ()
     person_mobile: bool | None = None
     anchor: Anchor | None = None
     anchor_offset: int = 0
@@ -90,6 +100,7 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         quorum=entry.quorum,
         per_contact=entry.per_contact,
         per_pair=entry.per_pair,
+        stages=tuple(Stage(s.name, tuple(s.owner), s.within_days) for s in entry.stages or ()),
         person_mobile=entry.person_mobile,
         anchor=entry.anchor,
         anchor_offset=entry.anchor_offset,

@@ -11,6 +11,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scheduler.chains import advance, send_back
 from scheduler.cli.context import Cli, current_user
 from scheduler.clock import parse_date, parse_instant
 from scheduler.directory import load_roster
@@ -117,6 +118,12 @@ def done(
             today=local_date(now, app.zone),
             now=now,
         )
+        following = advance(session, app, task, now)
+        next_line = (
+            cli.t("chain.next", key=following.key, owner=_owner_name(session, following), due=following.due_on)
+            if following is not None
+            else None
+        )
         finder = task.person_id or task.assignee_id or request.by
         problem_keys = [
             key
@@ -143,6 +150,8 @@ def done(
     cli.echo(cli.t("task.recorded", key=task.key, on=on, count=task.count_done, required=task.count_required))
     for line in problem_lines:
         cli.echo(line)
+    if next_line:
+        cli.echo(next_line)
     if result.late:
         cli.warn(cli.t("task.recorded_late", due=task.due_on))
     if result.dues_expected is not None:
@@ -222,6 +231,31 @@ def snooze_command(cli: Cli, key: str, until_text: str, by: str | None, now_text
     cli.echo(cli.t("task.snoozed", key=task.key, until=f"{until.astimezone(zone):%Y-%m-%d %H:%M}"))
 
 
+def _owner_name(session: Session, task: TaskRow) -> str:
+    person = session.get(PersonRow, task.assignee_id) if task.assignee_id else None
+    return person.name if person else "-"
+
+
+@click.command("sendback")
+@click.argument("key")
+@click.option("--reason", required=True, help="Why it goes back (审查未通过的原因) / 退回原因")
+@by_option
+@now_option
+@pass_cli
+def sendback(cli: Cli, key: str, reason: str, by: str | None, now_text: str | None) -> None:
+    """Send a stage back: it closes and the previous stage opens again. 退回上一阶段。"""
+    app = cli.app()
+    _, reopened = change_task(
+        cli,
+        key,
+        now_text,
+        lambda session, task, now: send_back(session, app, task, reason, by=current_user(by), now=now),
+    )
+    with app.store.reading() as session:
+        owner = _owner_name(session, reopened)
+    cli.echo(cli.t("chain.sent_back", key=reopened.key, owner=owner, due=reopened.due_on))
+
+
 @click.command()
 @click.argument("key")
 @click.option("--note", help="What was checked / 确认意见")
@@ -255,3 +289,4 @@ def register(group: click.Group) -> None:
     group.add_command(ack)
     group.add_command(snooze_command)
     group.add_command(confirm)
+    group.add_command(sendback)

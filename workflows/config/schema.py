@@ -265,6 +265,19 @@ def _default_ladder() -> list[LadderStep]:
     ]
 
 
+class StageEntry(Section):
+    """One stage of a chain: its name, owner and how long it may take."""
+
+    name: str = Field(**describe("阶段名称（出现在任务编号中）", "Stage name (part of the task key)", "支委会研究"))
+    owner: Recipients = Field(
+        default_factory=lambda: ["role:secretary"],
+        **describe("本阶段负责人", "Owner of this stage", ["role:书记@parent"]),
+    )
+    within_days: int = Field(
+        14, ge=1, le=366, **describe("本阶段开始后几天内完成", "Days the stage may take once open")
+    )
+
+
 class NotifySection(Section):
     """[notify] — reminders: when, how often, through which channel."""
 
@@ -486,6 +499,13 @@ class RuleEntry(Section):
         **describe(
             "按人生成时只选流动党员（true）或只选非流动党员（false）",
             "Only mobile members (true) or only the others (false)",
+        ),
+    )
+    stages: list[StageEntry] | None = Field(
+        None,
+        **describe(
+            "分阶段办理：每个阶段在上一阶段完成后开始，各有负责人和期限，可退回上一阶段",
+            "A chain: each stage opens when the previous one is done, with its own owner and deadline",
         ),
     )
     per_pair: bool = Field(

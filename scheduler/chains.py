@@ -1,0 +1,131 @@
+"""Chains of stages (shape 6): each stage opens when the previous one is done, with its own owner
+and deadline; a stage can be sent back, which reopens the previous one. Stage tasks are keyed by
+period and stage — ``zb1/示范岗/2026H1/支委会研究`` — and the history of every step stays.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from scheduler import audit
+from scheduler.app import App
+from scheduler.directory import load_roster
+from scheduler.materialize import insert_tasks, task_values
+from scheduler.records import undo_latest
+from scheduler.store.models import CompletionRow, TaskRow
+from scheduler.sweep import ACTIVE_STATES, DONE, RETIRED
+from workflows.calendar import local_date
+from workflows.i18n import StateError, UsageError
+from workflows.occurrences import build_occurrence, task_key
+from workflows.recipients import first_person
+from workflows.rules import Rule
+
+
+def stage_index(rule: Rule, task: TaskRow) -> int | None:
+    """Which stage of ``rule`` the task is, or None when it is not a stage task."""
+    if not rule.stages or "/" not in task.period_key:
+        return None
+    name = task.period_key.split("/", 1)[1]
+    return next((i for i, stage in enumerate(rule.stages) if stage.name == name), None)
+
+
+def _stage_key(rule: Rule, unit_id: str, period: str, index: int) -> str:
+    return task_key(unit_id, rule.alias, f"{period}/{rule.stages[index].name}")
+
+
+def _open_stage(session: Session, app: App, rule: Rule, task: TaskRow, index: int, now: datetime) -> TaskRow:
+    """Create, or reopen, stage ``index`` of the chain ``task`` belongs to, due from today."""
+    stage = rule.stages[index]
+    period = task.period_key.split("/", 1)[0]
+    today = local_date(now, app.zone)
+    due_on = app.workdays.adjust(today + timedelta(days=stage.within_days), rule.rest_day)
+    roster = load_roster(session)
+    occurrence = build_occurrence(
+        rule,
+        roster,
+        app.zone,
+        app.workdays,
+        unit_id=task.unit_id,
+        person_id="",
+        period_key=f"{period}/{stage.name}",
+        period_start=task.period_start,
+        due_on=due_on,
+        opens_at=now,
+        schedule_key=f"{due_on.isoformat()}/{task.unit_id}/{period}/{stage.name}",
+        assignee_id=first_person(stage.owner, roster, task.unit_id),
+        title=f"{rule.title}：{stage.name}",
+    )
+    existing = session.scalars(select(TaskRow).where(TaskRow.key == occurrence.key)).first()
+    if existing is None:
+        insert_tasks(session, [occurrence], now)
+    else:  # a stage sent back to opens again, with a new deadline; its records stay
+        values = {
+            k: v
+            for k, v in task_values(occurrence, now).items()
+            if k not in ("key", "created_at", "count_done", "late")
+        }
+        session.execute(update(TaskRow).where(TaskRow.id == existing.id).values(**values, done_at=None, late=False))
+    opened = session.scalars(select(TaskRow).where(TaskRow.key == occurrence.key)).one()
+    session.refresh(opened)
+    parent = (
+        session.scalars(
+            select(TaskRow.id).where(TaskRow.key == _stage_key(rule, task.unit_id, period, index - 1))
+        ).first()
+        if index
+        else None
+    )
+    opened.stage, opened.parent_task_id = stage.name, parent
+    return opened
+
+
+def advance(session: Session, app: App, task: TaskRow, now: datetime) -> TaskRow | None:
+    """After a stage is done, open the next one; None at the end of the chain."""
+    rule = app.rules_by_id.get(task.rule_id)
+    index = stage_index(rule, task) if rule else None
+    if rule is None or index is None or task.state != DONE or index + 1 >= len(rule.stages):
+        return None
+    opened = _open_stage(session, app, rule, task, index + 1, now)
+    audit.task_change(
+        session,
+        opened.id,
+        at=now,
+        actor=audit.DAEMON,
+        action="stage",
+        before={},
+        after={"stage": opened.stage, "after": task.key},
+    )
+    return opened
+
+
+def send_back(session: Session, app: App, task: TaskRow, reason: str, *, by: str, now: datetime) -> TaskRow:
+    """Refuse this stage's input (审查未通过): it closes, and the previous stage opens again."""
+    rule = app.rules_by_id.get(task.rule_id)
+    index = stage_index(rule, task) if rule else None
+    if rule is None or index is None:
+        raise UsageError("chain.not_a_stage", key=task.key)
+    if index == 0:
+        raise UsageError("chain.first_stage", key=task.key)
+    if task.state not in ACTIVE_STATES:
+        raise StateError("chain.not_open", key=task.key)
+    session.add(CompletionRow(task_id=task.id, kind="sendback", recorded_by=by, recorded_at=now, note=reason))
+    session.execute(
+        update(TaskRow).where(TaskRow.id == task.id).values(state=RETIRED, next_notice_at=None, updated_at=now)
+    )
+    audit.task_change(
+        session,
+        task.id,
+        at=now,
+        actor=by,
+        action="sendback",
+        before={"state": task.state},
+        after={"state": RETIRED, "reason": reason},
+    )
+    period = task.period_key.split("/", 1)[0]
+    previous = session.scalars(
+        select(TaskRow).where(TaskRow.key == _stage_key(rule, task.unit_id, period, index - 1))
+    ).one()
+    undo_latest(session, previous, by=by, now=now)
+    return _open_stage(session, app, rule, task, index - 1, now)
