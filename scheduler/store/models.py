@@ -113,7 +113,8 @@ class TaskRow(Base):
     unit_id: Mapped[str] = mapped_column(String(64))
     # '' rather than NULL: NULLs are distinct under UNIQUE and would let duplicates in.
     person_id: Mapped[str] = mapped_column(String(64), default="")
-    period_key: Mapped[str] = mapped_column(String(20))
+    # a period (2026Q1), or a period and a stage (2026H1/支委会研究), or an event's day (2026-03-05#12)
+    period_key: Mapped[str] = mapped_column(String(64))
     period_start: Mapped[date] = mapped_column(Date)
     # which stored reminder schedule the task follows: its period, or its own for tasks whose
     # date comes from a person's or unit's record

@@ -30,6 +30,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.add_column(sa.Column('schedule_key', sa.String(length=200), nullable=True))
+        batch_op.alter_column('period_key', existing_type=sa.VARCHAR(length=20), type_=sa.String(length=64), existing_nullable=False)
 
     with op.batch_alter_table('unit', schema=None) as batch_op:
         batch_op.add_column(sa.Column('term_start', sa.Date(), nullable=True))
@@ -43,6 +44,7 @@ def downgrade() -> None:
         batch_op.drop_column('term_start')
 
     with op.batch_alter_table('task', schema=None) as batch_op:
+        batch_op.alter_column('period_key', existing_type=sa.String(length=64), type_=sa.VARCHAR(length=20), existing_nullable=False)
         batch_op.drop_column('schedule_key')
 
     with op.batch_alter_table('schedule', schema=None) as batch_op:
