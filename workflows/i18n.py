@@ -75,6 +75,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '按节日定截止日的规则需要 every = "year"',
         'a rule anchored on a holiday needs every = "year"',
     ),
+    "config.bad_stage_name": (
+        "阶段名称 {value!r} 不能为空、不能含 /，且不超过 40 个字",
+        "stage name {value!r} must be 1 to 40 characters without /",
+    ),
     "config.unknown_channel": ("未定义的渠道 '{name}'", "unknown channel '{name}'"),
     "config.channel_url": (
         "渠道需要 url 或 url_file 之一",

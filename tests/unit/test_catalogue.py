@@ -204,3 +204,9 @@ def test_heart_talks_pair_each_committee_member_with_each_member() -> None:
         2,
         date(2026, 12, 31),
     )
+
+
+def test_stage_names_are_checked() -> None:
+    text = ORG + '\n[rules."示范岗"]\nstages = [{ name = "党小组/申报" }, { name = "支委会研究" }]\n'
+    [message] = issues(text)
+    assert "rules.示范岗.stages[0].name: stage name '党小组/申报' must be 1 to 40 characters without /" in message

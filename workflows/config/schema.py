@@ -50,6 +50,12 @@ def _ident(value: str) -> str:
     return value
 
 
+def _stage_name(value: str) -> str:
+    if not value.strip() or "/" in value or len(value) > 40:
+        raise zhibu_error("config.bad_stage_name", value=value)
+    return value
+
+
 def _clock_time(value: str) -> str:
     if not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", value):
         raise zhibu_error("config.bad_clock_time", value=value)
@@ -144,6 +150,7 @@ StatusField = Annotated[Status, BeforeValidator(_normalizer(STATUS_ALIASES, "con
 Recipients = Annotated[list[str], BeforeValidator(_recipients)]
 AnchorField = Annotated[Anchor, BeforeValidator(_normalizer(ANCHOR_ALIASES, "config.unknown_anchor", "anchor"))]
 ClockTime = Annotated[str, AfterValidator(_clock_time)]
+StageName = Annotated[str, AfterValidator(_stage_name)]
 TimeRange = Annotated[str, AfterValidator(_time_range)]
 RemindStep = Annotated[str, AfterValidator(_remind_step)]
 
@@ -268,7 +275,9 @@ def _default_ladder() -> list[LadderStep]:
 class StageEntry(Section):
     """One stage of a chain: its name, owner and how long it may take."""
 
-    name: str = Field(**describe("阶段名称（出现在任务编号中）", "Stage name (part of the task key)", "支委会研究"))
+    name: StageName = Field(
+        **describe("阶段名称（出现在任务编号中）", "Stage name (part of the task key)", "支委会研究")
+    )
     owner: Recipients = Field(
         default_factory=lambda: ["role:secretary"],
         **describe("本阶段负责人", "Owner of this stage", ["role:书记@parent"]),
