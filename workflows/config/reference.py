@@ -12,7 +12,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from workflows.config.schema import Config
+from workflows.config.schema import Config, LadderStep, StageEntry
 from workflows.durations import format_duration
 
 _PLAIN = {str: "string", int: "integer", bool: "boolean", date: "date", timedelta: "duration"}
@@ -96,6 +96,8 @@ def reference_markdown() -> str:
         else:
             model, title = annotation, f"[{name}]"
         lines += _section(title, model)
+    lines += _section("escalate = [{ … }]  (in [notify] or a rule)", LadderStep)
+    lines += _section("stages = [{ … }]  (in a rule)", StageEntry)
     return "\n".join(lines).rstrip() + "\n"
 
 
