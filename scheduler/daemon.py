@@ -30,6 +30,7 @@ from scheduler.store.engine import open_store
 from scheduler.store.models import OutboxRow
 from scheduler.tick import TickReport, tick
 from workflows.config.load import load_config
+from workflows.durations import format_duration
 from workflows.i18n import Lang, ZhibuError
 
 log = logging.getLogger(LOGGER)
@@ -178,7 +179,7 @@ class Daemon:
         self.schedule()
         log.info(
             "zhibu started: a tick every %s, store %s, pid %d",
-            self.tick_interval,
+            format_duration(self.tick_interval),
             self.app.store.display_url,
             os.getpid(),
         )
