@@ -258,17 +258,19 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
     day = local_date(now, app.zone)
     if local.time() < digest_time(app):
         return report
-    pending = _pending(session)
-    if not pending:
+    due = [
+        (recipient, notified)
+        for recipient, notified in sorted(_pending(session).items())
+        # on a rest day or in quiet hours the notices wait; after today's digest, for tomorrow's
+        if window_for(recipient, app.loaded, app.zone, app.workdays).allows(now)
+        and not _has_digest(session, recipient, day)
+    ]
+    if not due:  # the usual case on most ticks: no names to load, no templates to read
         return report
     lookup = Lookup(session)
     env = environment(app.templates_dir)
-    for recipient, notified in sorted(pending.items()):
-        if not window_for(recipient, app.loaded, app.zone, app.workdays).allows(now):
-            continue  # a rest day or quiet hours: the notices wait for the next digest
-        if _has_digest(session, recipient, day):
-            continue  # today's digest went out already; these wait for tomorrow's
-        problem_rules = [rule.id for rule in app.rules if rule.needs_confirmation]
+    problem_rules = [rule.id for rule in app.rules if rule.needs_confirmation]
+    for recipient, notified in due:
         sections = digest_sections(session, recipient, day, notified, lookup, lang, problem_rules)
         if sections:
             total = sum(len(s.items) for s in sections)
