@@ -26,6 +26,13 @@ from workflows.reminders import ReminderStep
 from workflows.roster import Roster
 
 NOTICE_TABLE = cast(Table, NoticeRow.__table__)
+EMPTY_ROSTER = Roster(units={})
+
+
+def needs_roster(ref: str) -> bool:
+    """Whether resolving ``ref`` needs the roster: roles and leaders do; owner, self, person:ID
+    and unit-channel are answered from the task and the config alone."""
+    return ref.startswith(("role:", "leader-of"))
 
 
 @dataclass
@@ -69,7 +76,15 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
     )
     if not tasks:
         return report
-    roster: Roster = load_roster(session)
+    rosters: list[Roster] = []  # loaded on the first role or leader reference, not every tick
+
+    def roster_for(ref: str) -> Roster:
+        if not needs_roster(ref):
+            return EMPTY_ROSTER
+        if not rosters:
+            rosters.append(load_roster(session))
+        return rosters[0]
+
     cache: dict[tuple[str, str], list[ReminderStep]] = {}
     rows: list[dict[str, Any]] = []
     for task in tasks:
@@ -83,7 +98,7 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
             for ref in step.to:
                 for recipient in resolve(
                     ref,
-                    roster,
+                    roster_for(ref),
                     task.unit_id,
                     person_id=task.person_id,
                     assignee_id=task.assignee_id,

@@ -119,3 +119,28 @@ def test_ladder_rungs_in_months_for_dues_arrears() -> None:
     ]
     # a month end on a rest day moves to the next working day
     assert schedule(date(2026, 7, 31), date(2026, 7, 1), (), ladder[1:2])[0][1] == "2026-11-02 00:00"
+
+
+def test_only_role_and_leader_references_need_the_roster() -> None:
+    from scheduler.notices import needs_roster
+
+    assert [
+        needs_roster(ref)
+        for ref in (
+            "owner",
+            "self",
+            "person:zhangwei",
+            "unit-channel",
+            "role:secretary@parent",
+            "leader-of",
+            "leader-of:zb1",
+        )
+    ] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
