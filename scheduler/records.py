@@ -215,20 +215,23 @@ def _records(session: Session, task: TaskRow) -> list[CompletionRow]:
     )
 
 
+def _unreversed(session: Session, task: TaskRow, kinds: Sequence[str]) -> list[CompletionRow]:
+    """The records of ``task`` of these kinds that no reversal has undone, oldest first."""
+    records = _records(session, task)
+    reversed_ids = {r.reverses_id for r in records if r.kind == REVERSAL_KIND}
+    return [r for r in records if r.kind in kinds and r.id not in reversed_ids]
+
+
 def _latest_active(
     session: Session, task: TaskRow, kinds: Sequence[str] = (DONE_KIND, WAIVE_KIND)
 ) -> CompletionRow | None:
-    records = _records(session, task)
-    reversed_ids = {r.reverses_id for r in records if r.kind == REVERSAL_KIND}
-    active = [r for r in records if r.kind in kinds and r.id not in reversed_ids]
+    active = _unreversed(session, task, kinds)
     return active[-1] if active else None
 
 
 def active_completions(session: Session, task: TaskRow) -> list[CompletionRow]:
     """The completions of ``task`` that have not been reversed, oldest first."""
-    records = _records(session, task)
-    reversed_ids = {r.reverses_id for r in records if r.kind == REVERSAL_KIND}
-    return [r for r in records if r.kind == DONE_KIND and r.id not in reversed_ids]
+    return _unreversed(session, task, (DONE_KIND,))
 
 
 def undo_latest(session: Session, task: TaskRow, *, by: str, now: datetime) -> CompletionRow:
