@@ -11,12 +11,13 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scheduler.app import App
 from scheduler.chains import advance, send_back
 from scheduler.cli.context import Cli, current_user
 from scheduler.clock import parse_date, parse_instant
 from scheduler.directory import load_roster
 from scheduler.events import record_problem
-from scheduler.records import DoneRequest, acknowledge, record_done, record_waiver, snooze, undo_latest
+from scheduler.records import DoneRequest, DoneResult, acknowledge, record_done, record_waiver, snooze, undo_latest
 from scheduler.store.models import PersonRow, TaskRow
 from scheduler.tasks import find_task
 from workflows.calendar import local_date
@@ -109,15 +110,7 @@ def done(
     )
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
-        result = record_done(
-            session,
-            task,
-            request,
-            rule=app.rules_by_id.get(task.rule_id),
-            roster=load_roster(session),
-            today=local_date(now, app.zone),
-            now=now,
-        )
+        result = _record(session, app, task, request, now)
         following = advance(session, app, task, now)
         next_line = (
             cli.t("chain.next", key=following.key, owner=_owner_name(session, following), due=following.due_on)
@@ -231,6 +224,14 @@ def snooze_command(cli: Cli, key: str, until_text: str, by: str | None, now_text
     cli.echo(cli.t("task.snoozed", key=task.key, until=f"{until.astimezone(zone):%Y-%m-%d %H:%M}"))
 
 
+def _record(session: Session, app: App, task: TaskRow, request: DoneRequest, now: datetime) -> DoneResult:
+    """``record_done`` with what the app knows: the task's rule, the roster, today's date."""
+    rule = app.rules_by_id.get(task.rule_id)
+    return record_done(
+        session, task, request, rule=rule, roster=load_roster(session), today=local_date(now, app.zone), now=now
+    )
+
+
 def _owner_name(session: Session, task: TaskRow) -> str:
     person = session.get(PersonRow, task.assignee_id) if task.assignee_id else None
     return person.name if person else "-"
@@ -269,15 +270,7 @@ def confirm(cli: Cli, key: str, note: str | None, by: str | None, now_text: str 
     request = DoneRequest(note=note, by=current_user(by), confirmation=True)
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
-        record_done(
-            session,
-            task,
-            request,
-            rule=app.rules_by_id.get(task.rule_id),
-            roster=load_roster(session),
-            today=local_date(now, app.zone),
-            now=now,
-        )
+        _record(session, app, task, request, now)
     cli.echo(cli.t("rectify.confirmed", key=task.key))
 
 
