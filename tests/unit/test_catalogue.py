@@ -13,7 +13,7 @@ from tests.conftest import EXAMPLE, SHANGHAI
 from workflows.calendar import work_calendar
 from workflows.catalogue import builtin_aliases, builtin_rules
 from workflows.config import ConfigError, parse_config
-from workflows.occurrences import occurrences_of
+from workflows.occurrences import Occurrence, occurrences_of
 from workflows.roster import roster_from_config
 from workflows.rules import rules_from_config
 
@@ -78,13 +78,18 @@ def issues(text: str) -> list[str]:
     return [i.render("en") for i in caught.value.issues]
 
 
-def due_on(rule_alias: str, year: int, extra: str = "") -> date:
+def year_of(rule_alias: str, year: int = 2026, extra: str = "") -> list[Occurrence]:
+    """Every occurrence of one built-in obligation in ``year`` for the test org."""
     loaded = parse_config(ORG + extra, Path("c.toml"))
     rules = {r.alias: r for r in rules_from_config(loaded.config)}
     roster = roster_from_config(loaded.config)
-    found = list(
+    return list(
         occurrences_of(rules[rule_alias], roster, SHANGHAI, work_calendar("CN"), date(year, 1, 1), date(year, 12, 31))
     )
+
+
+def due_on(rule_alias: str, year: int, extra: str = "") -> date:
+    found = year_of(rule_alias, year, extra)
     assert len({o.due_on for o in found}) == 1
     return found[0].due_on
 
@@ -142,18 +147,7 @@ def test_anchor_needs_a_yearly_rule() -> None:
 
 
 def test_leaders_visit_each_contact_branch_twice_a_month() -> None:
-    loaded = parse_config(ORG, Path("c.toml"))
-    rules = {r.alias: r for r in rules_from_config(loaded.config)}
-    found = list(
-        occurrences_of(
-            rules["联系支部"],
-            roster_from_config(loaded.config),
-            SHANGHAI,
-            work_calendar("CN"),
-            date(2026, 1, 1),
-            date(2026, 12, 31),
-        )
-    )
+    found = year_of("联系支部")
     assert len(found) == 12
     assert {(o.unit_id, o.person_id, o.assignee_id, o.count_required) for o in found} == {
         ("zb1", "lingdao", "lingdao", 2)
@@ -162,18 +156,7 @@ def test_leaders_visit_each_contact_branch_twice_a_month() -> None:
 
 
 def test_mobile_member_contact_is_only_for_mobile_members() -> None:
-    loaded = parse_config(ORG, Path("c.toml"))
-    rules = {r.alias: r for r in rules_from_config(loaded.config)}
-    found = list(
-        occurrences_of(
-            rules["流动党员联系"],
-            roster_from_config(loaded.config),
-            SHANGHAI,
-            work_calendar("CN"),
-            date(2026, 1, 1),
-            date(2026, 12, 31),
-        )
-    )
+    found = year_of("流动党员联系")
     assert [o.key for o in found] == [f"zb1/流动党员联系/2026Q{q}/liudong" for q in range(1, 5)]
 
 
