@@ -5,7 +5,7 @@ period and stage — ``zb1/示范岗/2026H1/支委会研究`` — and the histor
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -14,10 +14,10 @@ from scheduler import audit
 from scheduler.app import App
 from scheduler.directory import load_roster
 from scheduler.materialize import insert_tasks, task_values
-from scheduler.records import undo_latest
+from scheduler.records import DONE_KIND, undo_latest
 from scheduler.store.models import CompletionRow, TaskRow
 from scheduler.sweep import ACTIVE_STATES, DONE, RETIRED
-from workflows.calendar import local_date
+from workflows.calendar import local_date, local_midnight
 from workflows.i18n import StateError, UsageError
 from workflows.occurrences import build_occurrence, task_key
 from workflows.recipients import first_person
@@ -26,22 +26,42 @@ from workflows.rules import Rule
 
 def stage_index(rule: Rule, task: TaskRow) -> int | None:
     """Which stage of ``rule`` the task is, or None when it is not a stage task."""
-    if not rule.stages or "/" not in task.period_key:
+    if not rule.stages or (rule.record_date is None and "/" not in task.period_key):
         return None
-    name = task.period_key.split("/", 1)[1]
+    name = task.period_key.rpartition("/")[2]
     return next((i for i, stage in enumerate(rule.stages) if stage.name == name), None)
 
 
-def _stage_key(rule: Rule, unit_id: str, period: str, index: int) -> str:
-    return task_key(unit_id, rule.alias, f"{period}/{rule.stages[index].name}")
+def _stage_period(task: TaskRow, name: str) -> str:
+    """The period key of stage ``name`` in ``task``'s chain: ``2026H1/授牌``, or just the stage
+    for a person's chain (one per person)."""
+    period = task.period_key.rpartition("/")[0]
+    return f"{period}/{name}" if period else name
 
 
-def _open_stage(session: Session, app: App, rule: Rule, task: TaskRow, index: int, now: datetime) -> TaskRow:
-    """Create, or reopen, stage ``index`` of the chain ``task`` belongs to, due from today."""
+def _stage_key(rule: Rule, task: TaskRow, index: int) -> str:
+    return task_key(task.unit_id, rule.alias, _stage_period(task, rule.stages[index].name), task.person_id)
+
+
+def stage_start(rule: Rule, index: int, previous_done_on: date | None, today: date) -> date:
+    """The first day stage ``index`` may be done: the day the previous stage was done plus the
+    stage's minimum interval (发展党员: a year of 考察, a year of probation); today when it has none."""
+    wait = rule.stages[index].wait_days
+    if not wait or previous_done_on is None:
+        return today
+    return previous_done_on + timedelta(days=wait)
+
+
+def _open_stage(
+    session: Session, app: App, rule: Rule, task: TaskRow, index: int, now: datetime, start: date | None = None
+) -> TaskRow:
+    """Create, or reopen, stage ``index`` of the chain ``task`` belongs to, open from ``start``
+    (today by default) and due the stage's days after it."""
     stage = rule.stages[index]
-    period = task.period_key.split("/", 1)[0]
+    period_key = _stage_period(task, stage.name)
     today = local_date(now, app.zone)
-    due_on = app.workdays.adjust(today + timedelta(days=stage.within_days), rule.rest_day)
+    start = start or today
+    due_on = app.workdays.adjust(start + timedelta(days=stage.within_days), rule.rest_day)
     roster = load_roster(session)
     occurrence = build_occurrence(
         rule,
@@ -49,13 +69,14 @@ def _open_stage(session: Session, app: App, rule: Rule, task: TaskRow, index: in
         app.zone,
         app.workdays,
         unit_id=task.unit_id,
-        person_id="",
-        period_key=f"{period}/{stage.name}",
-        period_start=task.period_start,
+        person_id=task.person_id,
+        period_key=period_key,
+        period_start=max(task.period_start, start),
         due_on=due_on,
-        opens_at=now,
-        schedule_key=f"{due_on.isoformat()}/{task.unit_id}/{period}/{stage.name}",
-        assignee_id=first_person(stage.owner, roster, task.unit_id),
+        opens_at=now if start <= today else local_midnight(start, app.zone),
+        schedule_key=f"{due_on.isoformat()}/{task.unit_id}/{period_key}"
+        + (f"/{task.person_id}" if task.person_id else ""),
+        assignee_id=first_person(stage.owner, roster, task.unit_id, task.person_id),
         title=f"{rule.title}：{stage.name}",
     )
     existing = session.scalars(select(TaskRow).where(TaskRow.key == occurrence.key)).first()
@@ -71,9 +92,7 @@ def _open_stage(session: Session, app: App, rule: Rule, task: TaskRow, index: in
     opened = session.scalars(select(TaskRow).where(TaskRow.key == occurrence.key)).one()
     session.refresh(opened)
     parent = (
-        session.scalars(
-            select(TaskRow.id).where(TaskRow.key == _stage_key(rule, task.unit_id, period, index - 1))
-        ).first()
+        session.scalars(select(TaskRow.id).where(TaskRow.key == _stage_key(rule, task, index - 1))).first()
         if index
         else None
     )
@@ -87,7 +106,13 @@ def advance(session: Session, app: App, task: TaskRow, now: datetime) -> TaskRow
     index = stage_index(rule, task) if rule else None
     if rule is None or index is None or task.state != DONE or index + 1 >= len(rule.stages):
         return None
-    opened = _open_stage(session, app, rule, task, index + 1, now)
+    done_on = session.scalars(
+        select(CompletionRow.happened_on)
+        .where(CompletionRow.task_id == task.id, CompletionRow.kind == DONE_KIND)
+        .order_by(CompletionRow.id.desc())
+    ).first()
+    start = stage_start(rule, index + 1, done_on, local_date(now, app.zone))
+    opened = _open_stage(session, app, rule, task, index + 1, now, start)
     audit.task_change(
         session,
         opened.id,
@@ -123,9 +148,6 @@ def send_back(session: Session, app: App, task: TaskRow, reason: str, *, by: str
         before={"state": task.state},
         after={"state": RETIRED, "reason": reason},
     )
-    period = task.period_key.split("/", 1)[0]
-    previous = session.scalars(
-        select(TaskRow).where(TaskRow.key == _stage_key(rule, task.unit_id, period, index - 1))
-    ).one()
+    previous = session.scalars(select(TaskRow).where(TaskRow.key == _stage_key(rule, task, index - 1))).one()
     undo_latest(session, previous, by=by, now=now)
     return _open_stage(session, app, rule, task, index - 1, now)

@@ -146,7 +146,12 @@ def _retire_and_restore(
     ends = {rule.id: window_end(rule, today, horizon) for rule in rules}
     from_events = {rule.id for rule in rules if rule.on_events}  # their tasks come from events, not periods
     # a chain's later stages are opened by the stage before them, not by periods
-    first_stage = {rule.id: rule.stages[0].name for rule in rules if rule.stages}
+    # (a person's chain: the stages its statuses enter by); a stage opened that way is left alone
+    entry_stages = {
+        rule.id: {s.name for s in rule.stages if s.entry} if rule.record_date else {rule.stages[0].name}
+        for rule in rules
+        if rule.stages
+    }
     candidates = session.execute(
         select(
             TaskRow.id,
@@ -161,6 +166,7 @@ def _retire_and_restore(
             TaskRow.due_soon_at,
             TaskRow.due_at,
             TaskRow.schedule_key,
+            TaskRow.stage,
         ).where(TaskRow.state.in_([*ACTIVE_STATES, RETIRED]), TaskRow.due_at > now)
     ).all()
     retire: list[Any] = []
@@ -169,7 +175,9 @@ def _retire_and_restore(
     for row in candidates:
         if row.rule_id in from_events:
             continue
-        if row.rule_id in first_stage and not row.period_key.endswith("/" + first_stage[row.rule_id]):
+        if row.rule_id in entry_stages and (
+            row.stage is not None or row.period_key.rpartition("/")[2] not in entry_stages[row.rule_id]
+        ):
             continue
         natural = (row.rule_id, row.unit_id, row.person_id, row.period_key)
         end = ends.get(row.rule_id)

@@ -110,6 +110,8 @@ def record_done(
     on = request.on or today
     if on > today:
         raise UsageError("task.future", on=on.isoformat(), today=today.isoformat())
+    if on < task.period_start and task.stage and rule is not None and rule.record_date is not None:
+        raise UsageError("chain.too_early", key=task.key, on=on.isoformat(), earliest=task.period_start.isoformat())
     if on < task.period_start:
         raise UsageError(
             "task.before_period", on=on.isoformat(), period=task.period_key, start=task.period_start.isoformat()

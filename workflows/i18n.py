@@ -335,10 +335,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key} 是第一个阶段，无法再退回",
         "{key} is the first stage; there is nothing to send it back to",
     ),
+    "chain.too_early": (
+        "{key} 最早 {earliest} 才能办理（条例规定的最短间隔），不能登记为 {on}",
+        "{key} cannot be done before {earliest} (the minimum interval the rules set), not on {on}",
+    ),
     "chain.not_open": ("{key} 已办结，不能退回", "{key} is closed and cannot be sent back"),
     "chain.next": (
         "下一阶段已开始：{key}（负责人 {owner}，期限 {due}）",
         "next stage open: {key} (owner {owner}, due {due})",
+    ),
+    "chain.next_later": (
+        "下一阶段 {key} 最早 {start} 开始（条例规定的最短间隔；负责人 {owner}，期限 {due}）",
+        "next stage {key} may start on {start} at the earliest (the minimum interval; owner {owner}, due {due})",
     ),
     "chain.sent_back": (
         "已退回，上一阶段重新办理：{key}（负责人 {owner}，期限 {due}）",

@@ -204,6 +204,9 @@ def _record_occurrences(
 ) -> Iterator[Occurrence]:
     """Shape 4: due ``after_months`` after a date in a record (and every ``after_months`` after
     that when the rule repeats); the period of the due date names the task."""
+    if rule.stages:
+        yield from _person_chain_entries(rule, roster, zone, workdays, first, last)
+        return
     for unit in units_in_scope(rule, roster):
         subjects: list[Person | None] = list(people_in_scope(rule, roster, unit)) if rule.per_person else [None]
         months = rule.after_months or 12 * (unit.term_years or TERM_YEARS.get(unit.kind, DEFAULT_TERM_YEARS))
@@ -223,6 +226,42 @@ def _record_occurrences(
                 if not rule.repeat:
                     break
                 step += 1
+
+
+ENTRY_DATES = {"applicant": "applied_on", "activist": "activist_since", "probationary": "probation_start"}
+
+
+def _person_chain_entries(
+    rule: Rule, roster: Roster, zone: ZoneInfo, workdays: WorkCalendar, first: date, last: date
+) -> Iterator[Occurrence]:
+    """A person's chain (发展党员) as the roster stands: each person joins at the stage their status
+    enters by, counted from the record date of that status plus the stage's minimum interval;
+    later stages open as earlier ones are done. Keys: ``zb2/发展党员/确定发展对象/maliang``."""
+    entries = {stage.entry: stage for stage in rule.stages if stage.entry}
+    for unit in units_in_scope(rule, roster):
+        for person in people_in_scope(rule, roster, unit):
+            stage = entries.get(person.status.value)
+            base = getattr(person, ENTRY_DATES.get(person.status.value, ""), None)
+            if stage is None or base is None:
+                continue
+            start = base + timedelta(days=stage.wait_days)
+            due_on = workdays.adjust(start + timedelta(days=stage.within_days), rule.rest_day)
+            if start > last or due_on < first:
+                continue
+            yield build_occurrence(
+                rule,
+                roster,
+                zone,
+                workdays,
+                unit_id=unit.id,
+                person_id=person.id,
+                period_key=stage.name,
+                period_start=start,
+                due_on=due_on,
+                opens_at=local_midnight(start, zone),
+                assignee_id=first_person(stage.owner, roster, unit.id, person.id),
+                title=f"{rule.title}：{stage.name}",
+            )
 
 
 def _record_occurrence(

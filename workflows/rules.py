@@ -27,6 +27,8 @@ class Stage:
     name: str
     owner: tuple[str, ...]
     within_days: int
+    wait_days: int = 0
+    entry: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def rule_from_entry(rule_id: str, entry: RuleEntry, config: Config) -> Rule:
         quorum=entry.quorum,
         per_contact=entry.per_contact,
         per_pair=entry.per_pair,
-        stages=tuple(Stage(s.name, tuple(s.owner), s.within_days) for s in entry.stages or ()),
+        stages=tuple(Stage(s.name, tuple(s.owner), s.within_days, s.wait_days, s.entry) for s in entry.stages or ()),
         person_mobile=entry.person_mobile,
         anchor=entry.anchor,
         anchor_offset=entry.anchor_offset,

@@ -112,11 +112,14 @@ def done(
         task = find_task(session, key, for_update=True)
         result = _record(session, app, task, request, now)
         following = advance(session, app, task, now)
-        next_line = (
-            cli.t("chain.next", key=following.key, owner=_owner_name(session, following), due=following.due_on)
-            if following is not None
-            else None
-        )
+        next_line = None
+        if following is not None:
+            owner = _owner_name(session, following)
+            if following.period_start > local_date(now, app.zone) and following.stage:
+                start = following.period_start
+                next_line = cli.t("chain.next_later", key=following.key, start=start, owner=owner, due=following.due_on)
+            else:
+                next_line = cli.t("chain.next", key=following.key, owner=owner, due=following.due_on)
         finder = task.person_id or task.assignee_id or request.by
         problem_keys = [
             key

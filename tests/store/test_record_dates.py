@@ -19,7 +19,26 @@ from tests.conftest import beijing
 
 ORG = """
 [catalogue]
-enable = ["转正", "换届", "申请人谈话", "积极分子考察", "政治生日"]
+enable = ["换届", "积极分子考察", "政治生日"]
+
+# the record-date shape on its own (the catalogue keeps these steps in the 发展党员 chain)
+[rules."转正"]
+title = "预备党员转正"
+every = "year"
+per_person = true
+person_status = ["probationary"]
+record_date = "probation_start"
+after_months = 12
+opens_before = "6w"
+
+[rules."申请人谈话"]
+title = "与入党申请人谈话"
+every = "year"
+per_person = true
+person_status = ["applicant"]
+record_date = "applied_on"
+after_months = 1
+opens_before = "30d"
 
 [org]
 name = "测试党委"

@@ -285,6 +285,24 @@ class StageEntry(Section):
     within_days: int = Field(
         14, ge=1, le=366, **describe("本阶段开始后几天内完成", "Days the stage may take once open")
     )
+    wait_days: int = Field(
+        0,
+        ge=0,
+        le=3660,
+        **describe(
+            "最短间隔：上一阶段完成之日起满几天才能开始本阶段（如积极分子考察一年以上）",
+            "Minimum interval: days after the previous stage was done before this one may start",
+            365,
+        ),
+    )
+    entry: Literal["applicant", "activist", "probationary"] | None = Field(
+        None,
+        **describe(
+            "按人办理的链条（发展党员）：该类别的人员从本阶段进入，按其档案日期（申请、确定积极分子、预备期开始）计算",
+            "Person chains (发展党员): people of this status join the chain at this stage, counted from their record date",
+            "activist",
+        ),
+    )
 
 
 class NotifySection(Section):
