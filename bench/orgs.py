@@ -4,7 +4,7 @@
 
 Every branch has a secretary, an organization member who collects dues, a propaganda member and
 ordinary members (a few probationary); every person has an email address at example.org. The
-rules are the example config's 三会一课, 主题党日 and quarterly dues.
+rules are the small test org's 三会一课, 主题党日 and quarterly dues.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 
 
 def example_rules() -> str:
-    """The ``[rules.*]`` part of config.example.toml."""
-    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    """The ``[rules.*]`` part of the small test org (tests/fixtures/small_org.toml)."""
+    text = (REPO / "tests" / "fixtures" / "small_org.toml").read_text(encoding="utf-8")
     return text[text.index("[rules.member_meeting]") :]
 
 

@@ -1,7 +1,7 @@
 """Messages per person over a simulated year of the example config: zhibu's daily digests
 against the naive design of one message per reminder event.
 
-    python -m bench.reminders_year [--year 2026] [--config config.example.toml]
+    python -m bench.reminders_year [--year 2026] [--config tests/fixtures/small_org.toml]
 
 Ticks four times a day (07:00, 08:30, 13:00, 22:00 Beijing time) through the year on a fresh
 SQLite file, with delivery off: what is counted is what would be sent. Every person has an
@@ -50,7 +50,7 @@ def prepared_config(source: Path, folder: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--year", type=int, default=2026)
-    parser.add_argument("--config", type=Path, default=Path("config.example.toml"))
+    parser.add_argument("--config", type=Path, default=Path("tests/fixtures/small_org.toml"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         app = open_app(prepared_config(args.config, Path(folder)))

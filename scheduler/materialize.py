@@ -246,13 +246,23 @@ def sync(
     # After downtime, start from the day of the last sync so no period is skipped.
     last_day = date.fromisoformat(previous["day"]) if "day" in previous else today
     first = min(last_day, today)
-    found = occurrences(rules, roster, zone, workdays, first, today, config.sync.horizon)
+    # what was due before zhibu started tracking is not its business (nor reported overdue)
+    start = config.sync.start or date.fromisoformat(previous.get("start", today.isoformat()))
+    found = [
+        o for o in occurrences(rules, roster, zone, workdays, first, today, config.sync.horizon) if o.due_on >= start
+    ]
     report.created = insert_tasks(session, found, now)
     wanted = {o.natural_key: o for o in found}
     report.retired, report.restored, report.moved = _retire_and_restore(
         session, rules, wanted, today, now, config.sync.horizon, actor
     )
-    value = {"stamp": stamp, "day": today.isoformat(), "roster_version": roster_version, "at": now.isoformat()}
+    value = {
+        "stamp": stamp,
+        "day": today.isoformat(),
+        "start": previous.get("start", today.isoformat()),
+        "roster_version": roster_version,
+        "at": now.isoformat(),
+    }
     if meta is None:
         session.add(MetaRow(key=SYNC_META, value=value))
     else:

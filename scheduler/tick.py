@@ -9,6 +9,7 @@ sends row by row afterwards.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,12 +18,15 @@ from sqlalchemy.orm import Session
 
 from scheduler.app import App
 from scheduler.digests import DigestReport, compose_digests, queue_urgent
+from scheduler.ics_export import refresh_calendar
 from scheduler.materialize import SyncReport, sync
 from scheduler.notices import FireReport, fire_notices
 from scheduler.outbox import DeliveryReport, deliver
 from scheduler.store.models import MetaRow
 from scheduler.sweep import SweepReport, sweep
-from workflows.i18n import Lang
+from workflows.i18n import Lang, ZhibuError
+
+log = logging.getLogger("zhibu")
 
 
 @dataclass
@@ -71,4 +75,8 @@ def tick(
         digests = compose_digests(session, app, now, language)
         record_tick(session, now)
     delivery = deliver(app, now, should_stop=should_stop) if send else DeliveryReport()
+    try:
+        refresh_calendar(app, now)
+    except ZhibuError as error:  # an unwritable calendar must not stop the reminders
+        log.error("calendar export failed: %s", error.message("en"))
     return TickReport(now=now, sync=synced, sweep=swept, fired=fired, digests=digests, urgent=urgent, delivery=delivery)

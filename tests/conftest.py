@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,8 @@ from scheduler.cli import main
 from tests.postgres import PostgresServer, binaries
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "config.example.toml"
+EXAMPLE = REPO / "tests" / "fixtures" / "small_org.toml"  # the small org most tests are built on
+REALISTIC = REPO / "config.example.toml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -36,10 +38,20 @@ def _release_clock() -> Iterator[None]:
 
 @pytest.fixture
 def example_config(tmp_path: Path) -> Path:
-    """A copy of config.example.toml whose store is a SQLite file in the test's temp dir."""
+    """A copy of the small example org whose store is a SQLite file in the test's temp dir."""
     text = EXAMPLE.read_text(encoding="utf-8")
     path = tmp_path / "zhibu.toml"
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def realistic_config(tmp_path: Path) -> Path:
+    """A copy of config.example.toml (the realistic 局机关党委) with its roster file beside it."""
+    (tmp_path / "examples").mkdir()
+    shutil.copy(REPO / "examples" / "roster.csv", tmp_path / "examples" / "roster.csv")
+    path = tmp_path / "zhibu.toml"
+    shutil.copy(REALISTIC, path)
     return path
 
 

@@ -23,16 +23,24 @@ RETIREE_BRACKETS: tuple[tuple[Decimal | None, Decimal], ...] = (
 MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
-def monthly_dues(base: Decimal | None, *, retired: bool = False, fixed: Decimal | None = None) -> Decimal | None:
-    """The monthly amount in yuan, or None when the roster gives neither a base nor a fixed amount."""
-    if fixed is not None:
-        return fixed.quantize(CENT, ROUND_HALF_UP)
+def rate_of(base: Decimal | None, *, retired: bool = False) -> Decimal | None:
+    """The bracket's rate for a monthly ``base`` (None without a base)."""
     if base is None:
         return None
     for ceiling, rate in RETIREE_BRACKETS if retired else WORKING_BRACKETS:
         if ceiling is None or base <= ceiling:
-            return (base * rate).quantize(CENT, ROUND_HALF_UP)
+            return rate
     raise AssertionError("the last bracket has no ceiling")
+
+
+def monthly_dues(base: Decimal | None, *, retired: bool = False, fixed: Decimal | None = None) -> Decimal | None:
+    """The monthly amount in yuan, or None when the roster gives neither a base nor a fixed amount."""
+    if fixed is not None:
+        return fixed.quantize(CENT, ROUND_HALF_UP)
+    rate = rate_of(base, retired=retired)
+    if base is None or rate is None:
+        return None
+    return (base * rate).quantize(CENT, ROUND_HALF_UP)
 
 
 def dues_for_period(monthly: Decimal, every: str) -> Decimal:

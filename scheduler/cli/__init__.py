@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from scheduler.cli import events, notify, records, roster, runs, setup, tasks
+from scheduler.cli import events, notify, records, reports, roster, runs, setup, tasks
 from scheduler.cli.context import Cli
 from scheduler.store.engine import store_error
 from workflows.i18n import ZhibuError
@@ -56,5 +56,5 @@ def main(ctx: click.Context, config_path: Path, db_url: str | None, lang: str | 
     ctx.obj = Cli(config_path=config_path, db_url=db_url, lang_option=lang)  # type: ignore[arg-type]
 
 
-for module in (setup, runs, tasks, records, events, roster, notify):
+for module in (setup, runs, tasks, records, events, roster, notify, reports):
     module.register(main)

@@ -172,16 +172,20 @@ def print_tick(cli: Cli, app: App, report: TickReport, *, agenda: bool) -> None:
             if not counts.get(state):
                 continue
             cli.echo(cli.t(heading))
+            # one line per obligation: a per-person rule's tasks of one unit and day are counted
             rows = session.execute(
-                select(TaskRow.key, TaskRow.title, TaskRow.due_on)
+                select(func.min(TaskRow.key), func.count(), TaskRow.title, TaskRow.due_on)
                 .where(TaskRow.state == state)
-                .order_by(TaskRow.due_at, TaskRow.key)
+                .group_by(TaskRow.unit_id, TaskRow.rule_id, TaskRow.period_key, TaskRow.title, TaskRow.due_on)
+                .order_by(TaskRow.due_on, func.min(TaskRow.key))
                 .limit(LISTED)
             ).all()
-            for key, title, due_on in rows:
-                cli.echo(f"  {key}  {title}  {cli.t('col.due')} {due_on}")
-            if counts[state] > LISTED:
-                cli.echo("  " + cli.t("tick.more", count=counts[state] - LISTED))
+            for key, count, title, due_on in rows:
+                label = key if count == 1 else cli.t("tick.people", key=key.rpartition("/")[0], count=count)
+                cli.echo(f"  {label}  {title}  {cli.t('col.due')} {due_on}")
+            shown = sum(count for _, count, _, _ in rows)
+            if counts[state] > shown:
+                cli.echo("  " + cli.t("tick.more", count=counts[state] - shown))
 
 
 @click.command("tick")

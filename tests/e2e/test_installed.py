@@ -66,7 +66,7 @@ def test_example_config_checks_and_ticks(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'example.db'}"
     check = zhibu(tmp_path, "--config", str(config), "check")
     assert check.returncode == 0, check.stderr
-    assert check.stdout.strip() == "配置正确：6 个组织，17 名人员，6 条规则。"
+    assert check.stdout.strip() == "配置正确：15 个组织，209 名人员，32 条规则。"
     ticked = zhibu(tmp_path, "--config", str(config), "--db", db, "tick", "--now", "2026-03-25T09:00")
     assert ticked.returncode == 0, ticked.stderr
     assert "新建" in ticked.stdout

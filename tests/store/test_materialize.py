@@ -182,3 +182,19 @@ def test_sqlite_store_runs_in_wal_mode(app: App) -> None:
     with app.store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+
+
+def test_work_due_before_the_first_sync_is_not_created_nor_overdue(app: App, example_config: Path) -> None:
+    tick(app, beijing("2026-03-20 09:00"))  # zhibu is set up on 20 March
+    tick(app, beijing("2026-03-21 09:00"))
+    created = set(states(app))
+    assert "zb1/主题党日/2026-03" not in created  # due on the 13th, before zhibu knew
+    assert "zb1/主题党日/2026-02" not in created
+    assert {"zb1/支委会/2026-03", "zb1/党员大会/2026Q1", "zb1/主题党日/2026-04"} <= created
+    assert "overdue" not in states(app).values()
+    edit_config(example_config, r"(\[sync\]\n)", "\\1start = 2026-03-01\n")  # catch up from 1 March
+    later = open_app(example_config)
+    tick(later, beijing("2026-03-21 10:00"))
+    assert states(later)["zb1/主题党日/2026-03"] == "overdue"
+    assert "zb1/主题党日/2026-02" not in states(later)
+    later.store.close()

@@ -43,6 +43,9 @@ opens_before = "30d"
 [org]
 name = "测试党委"
 
+[sync]
+start = 2026-01-01   # tracked since New Year: what fell due before the first tick is kept too
+
 [[units]]
 id = "dw"
 name = "党委"

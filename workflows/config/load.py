@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from workflows.config.locate import Path as KeyPath
 from workflows.config.locate import key_lines, line_of
-from workflows.config.schema import Config, suggestion
+from workflows.config.schema import Config, PersonEntry, suggestion
 from workflows.i18n import Lang, ZhibuError, t
 from workflows.periods import MONTHS_IN, PERIOD_NAMES_ZH, PeriodKind
 from workflows.vocabulary import ALLOWED_PARENTS, UNIT_KIND_NAMES, normalize_unit_kind
@@ -488,6 +488,49 @@ def _renamed(issue: ConfigIssue, renames: dict[str, str]) -> ConfigIssue:
     return issue
 
 
+def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[ConfigIssue]]:
+    """The people of the ``[roster] files``, or every problem found in them (by file and row)."""
+    from workflows.roster_file import parse_roster, read_rows, unit_lookup
+
+    units = unit_lookup((u.id, u.name) for u in config.units)
+    people: list[PersonEntry] = []
+    issues: list[ConfigIssue] = []
+    own = {p.id for p in config.people}
+    for index, name in enumerate(config.roster.files):
+        where: KeyPath = ("roster", "files", index)
+        file = base / name
+        try:
+            rows = read_rows(file)
+        except (OSError, ValueError, KeyError) as error:
+            reason = getattr(error, "strerror", None) or error
+            issues.append(ConfigIssue(where, "config.env_file", {"path": file, "reason": reason}))
+            continue
+        read = parse_roster(rows, units)
+        for problem in read.errors:
+            params = {"file": name, "row": problem.row, "column": problem.column, "message": problem.message}
+            issues.append(ConfigIssue(where, "config.roster_row", params))
+        if read.errors:
+            continue
+        for person in read.people:
+            if person["id"] in own:
+                issues.append(ConfigIssue(where, "config.roster_duplicate", {"file": name, "id": person["id"]}))
+                continue
+            own.add(person["id"])
+            people.append(PersonEntry.model_validate(person))
+    return people, issues
+
+
+def _with_roster_files(config: Config, path: Path, text: str) -> Config:
+    """``config`` with the people of its roster files added; every problem in them is raised."""
+    if not config.roster.files:
+        return config
+    people, issues = _roster_issues(config, path.parent)
+    if issues:
+        lines = key_lines(text)
+        raise ConfigError(path, [ConfigIssue(i.path, i.key, i.params, line_of(lines, i.path)) for i in issues])
+    return config.model_copy(update={"people": [*config.people, *people]})
+
+
 def parse_config(text: str, path: Path) -> LoadedConfig:
     """Validate config ``text`` (read from ``path``); raise :class:`ConfigError` with every issue."""
     try:
@@ -513,6 +556,7 @@ def parse_config(text: str, path: Path) -> LoadedConfig:
         located.sort(key=lambda issue: (issue.line or 0, issue.dotted))
         raise ConfigError(path, located)
     assert config is not None
+    config = _with_roster_files(config, path, text)
     canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
     lines = key_lines(text)

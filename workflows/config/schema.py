@@ -226,6 +226,15 @@ class SyncSection(Section):
             "How many periods after the current one to create tasks for",
         ),
     )
+    start: date | None = Field(
+        None,
+        **describe(
+            "从哪天开始跟踪：截止日早于此日的任务不生成（默认为第一次同步的日期，之前的工作不算逾期）",
+            "Track from this day: nothing due before it is created (default: the day of the first sync, "
+            "so work due before zhibu was set up is not reported overdue)",
+            "2026-01-01",
+        ),
+    )
 
 
 class DaemonSection(Section):
@@ -387,6 +396,33 @@ class CatalogueSection(Section):
     )
     disable: list[str] = Field(
         default_factory=list, **describe("不启用的内置工作（id 或简称）", "Built-in obligations left out", ["政治生日"])
+    )
+
+
+class ExportSection(Section):
+    """[export] — files zhibu keeps up to date for other programs."""
+
+    ics_path: str | None = Field(
+        None,
+        **describe(
+            "每次检查后（有变化时）重写的日历文件（iCalendar，相对于本配置文件），手机日历可订阅",
+            "An iCalendar file of the open tasks rewritten after a tick when anything changed "
+            "(relative to this config); phone calendars can subscribe to it",
+            "/var/lib/zhibu/zhibu.ics",
+        ),
+    )
+
+
+class RosterSection(Section):
+    """[roster] — the 花名册 files read with the config, with the Chinese headers branches keep."""
+
+    files: list[str] = Field(
+        default_factory=list,
+        **describe(
+            "花名册文件（CSV 或 XLSX，相对于本配置文件），每次读取配置时读入；与 [[people]] 合并",
+            "Roster files (CSV or XLSX, relative to this config) read with it; added to [[people]]",
+            ["examples/roster.csv"],
+        ),
     )
 
 
@@ -683,6 +719,8 @@ class Config(Section):
     )
     notify: NotifySection = Field(default_factory=NotifySection, **describe("提醒", "Reminders"))
     channels: dict[str, ChannelEntry] = Field(default_factory=dict, **describe("提醒渠道", "Channels (apprise URLs)"))
+    roster: RosterSection = Field(default_factory=RosterSection, **describe("花名册文件", "Roster files"))
+    export: ExportSection = Field(default_factory=ExportSection, **describe("导出文件", "Exported files"))
     units: list[UnitEntry] = Field(**describe("组织树", "The unit tree"))
     people: list[PersonEntry] = Field(
         default_factory=list, **describe("人员（少量时可直接写在配置中）", "People (small orgs)")

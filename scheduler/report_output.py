@@ -1,0 +1,182 @@
+"""A report as a terminal table, CSV, JSON or one self-contained HTML page (a year at a glance), and
+the per-person view."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from typing import Any
+
+from notifiers.render import environment
+from scheduler.cli.output import table, to_json
+from scheduler.reports import LATE, MISSING, ON_TIME, OUTCOMES, PENDING, WAIVED_OUTCOME, PersonView, Report, Tally
+from workflows.i18n import Lang, t
+
+COUNT_COLUMNS = ("col.required", *(f"col.{o}" for o in OUTCOMES))
+
+
+def _counts(tally: Tally) -> list[int]:
+    return [tally.required, *(tally.counts[o] for o in OUTCOMES)]
+
+
+def render_table(report: Report, lang: Lang, org_name: str) -> str:
+    """Per unit: one row per obligation with its counts, then the missing and waived keys."""
+    if not report.lines:
+        return t("report.empty", lang)
+    names = report.unit_names
+    root = names.get(report.root, org_name)
+    out = [
+        t(
+            "report.heading",
+            lang,
+            unit=root,
+            period=report.span.label,
+            first=report.span.first,
+            last=report.span.last,
+        ),
+        "",
+    ]
+    headers = [t("col.unit", lang), t("col.rule", lang), *(t(c, lang) for c in COUNT_COLUMNS)]
+    rows = [[names.get(x.unit_id, x.unit_id), x.title, *_counts(x)] for x in report.tallies]
+    rows += [[t("report.rollup", lang), x.title, *_counts(x)] for x in report.rollup]
+    out.append(table(headers, rows))
+    missing = [line for line in report.lines if line.outcome == MISSING]
+    waived = [line for line in report.lines if line.outcome == WAIVED_OUTCOME]
+    if missing:
+        out += ["", t("report.missing_list", lang)]
+        out += [f"  {line.key}  {t('col.due', lang)} {line.due_on}" for line in missing]
+    if waived:
+        out += ["", t("report.waived_list", lang)]
+        out += [f"  {line.key}  {line.reason}" for line in waived]
+    return "\n".join(out)
+
+
+def render_csv(report: Report, lang: Lang) -> str:
+    """One row per task — what Excel users filter and pivot."""
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow(
+        [
+            t(k, lang)
+            for k in (
+                "col.unit",
+                "col.rule",
+                "col.key",
+                "col.person",
+                "col.due",
+                "col.outcome",
+                "col.done_on",
+                "col.count",
+                "col.reason",
+            )
+        ]
+    )
+    names = report.unit_names
+    for line in report.lines:
+        writer.writerow(
+            [
+                names.get(line.unit_id, line.unit_id),
+                line.title,
+                line.key,
+                line.person_name or line.person_id,
+                line.due_on.isoformat(),
+                t(f"outcome.{line.outcome}", lang),
+                line.done_on.isoformat() if line.done_on else "",
+                f"{line.count_done}/{line.count_required}",
+                line.reason,
+            ]
+        )
+    return stream.getvalue()
+
+
+def render_json(report: Report) -> str:
+    """Everything, for other programs."""
+    return to_json(report.as_dict())
+
+
+def _cell(outcomes: list[str]) -> str:
+    """The colour of one month of one obligation: the worst outcome wins."""
+    for outcome in (MISSING, LATE, PENDING, ON_TIME, WAIVED_OUTCOME):
+        if outcome in outcomes:
+            return outcome
+    return ""
+
+
+def grid(report: Report) -> list[dict[str, Any]]:
+    """Per unit: rows of obligations × the months of the period, each cell with its outcome."""
+    months: list[tuple[int, int]] = []
+    year, month = report.span.first.year, report.span.first.month
+    while (year, month) <= (report.span.last.year, report.span.last.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    cells: dict[str, dict[str, dict[tuple[int, int], list[Any]]]] = defaultdict(lambda: defaultdict(dict))
+    titles: dict[str, str] = {}
+    for line in report.lines:
+        titles[line.rule_id] = line.title
+        slot = cells[line.unit_id][line.rule_id].setdefault((line.due_on.year, line.due_on.month), [])
+        slot.append(line)
+    units = []
+    for ident, name, depth in report.units:
+        if ident not in cells:
+            continue
+        rows = []
+        for rule_id, by_month in sorted(cells[ident].items(), key=lambda item: titles[item[0]]):
+            row = []
+            for ym in months:
+                lines = by_month.get(ym, [])
+                done = sum(1 for line in lines if line.outcome in (ON_TIME, LATE))
+                row.append(
+                    {
+                        "outcome": _cell([line.outcome for line in lines]),
+                        "text": f"{done}/{len(lines)}" if len(lines) > 1 else ("✓" if done else ""),
+                        "keys": [line.key for line in lines if line.outcome == MISSING][:8],
+                    }
+                )
+            rows.append({"title": titles[rule_id], "cells": row})
+        units.append({"id": ident, "name": name, "depth": depth, "rows": rows})
+    return [{"months": months, "units": units}]
+
+
+def render_html(report: Report, lang: Lang, org_name: str) -> str:
+    """One self-contained page: a year-at-a-glance grid per unit, coloured done/late/missing."""
+    env = environment()
+    template = env.get_template("report/year.html")
+    labels = {o: t(f"outcome.{o}", lang) for o in OUTCOMES}
+    return template.render(
+        lang=lang,
+        org=org_name,
+        report=report,
+        grid=grid(report)[0],
+        labels=labels,
+        heading=t(
+            "report.heading",
+            lang,
+            unit=report.unit_names.get(report.root, org_name),
+            period=report.span.label,
+            first=report.span.first,
+            last=report.span.last,
+        ),
+        empty=t("report.empty", lang),
+    )
+
+
+def render_person(view: PersonView, lang: Lang, period: str) -> str:
+    """A member's own page: dues, talks, volunteering and what comes next."""
+    out = [
+        t("report.person_heading", lang, name=view.name, unit=view.unit_id, period=period),
+        t(
+            "report.dues",
+            lang,
+            monthly=view.dues_monthly if view.dues_monthly is not None else "—",
+            paid=view.dues_paid,
+            owed=view.dues_owed,
+        ),
+    ]
+    out += [f"  {key}" for key in view.dues_missing]
+    out.append(t("report.talks", lang, held=len(view.talks_held), missing=len(view.talks_missing)))
+    out.append(t("report.volunteering", lang, done=view.volunteering_done, hours=view.volunteering_hours))
+    if view.next_dates:
+        out.append(t("report.next", lang))
+        out += [f"  {key}  {t('col.due', lang)} {day}" for key, day in view.next_dates]
+    return "\n".join(out)

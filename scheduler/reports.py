@@ -1,0 +1,398 @@
+"""What a secretary hands to an inspector: for each unit and obligation of a period, what was
+required, done on time, done late, waived (with the reason) and missed — with the task keys and
+dates — and the per-person views (dues, talks, volunteering, the next date of an applicant).
+
+Reports read the store only. Units are listed in the order of the unit tree, never ranked: a sorted
+view exists only when asked for (``sort_by``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scheduler.app import App
+from scheduler.records import DONE_KIND, REVERSAL_KIND, WAIVE_KIND
+from scheduler.store.models import CompletionRow, PersonRow, TaskRow, UnitRow
+from scheduler.sweep import DONE, OVERDUE, RETIRED, WAIVED
+from workflows.dues import dues_for_period, monthly_dues
+from workflows.i18n import NotFoundError, UsageError
+from workflows.periods import parse_period_key
+
+ON_TIME, LATE, WAIVED_OUTCOME, MISSING, PENDING = "on_time", "late", "waived", "missing", "pending"
+OUTCOMES = (ON_TIME, LATE, WAIVED_OUTCOME, MISSING, PENDING)
+SORTS = ("missing", "done", "unit")
+
+
+@dataclass(frozen=True)
+class Span:
+    """The local dates a report covers, and how the user named them."""
+
+    first: date
+    last: date
+    label: str
+
+
+def parse_span(text: str) -> Span:
+    """``2026``, ``2026H1``, ``2026Q3``, ``2026-03``, ``2026-W05`` or a range ``2026-01..2026-06``."""
+    parts = [p.strip() for p in text.split("..")]
+    if len(parts) > 2 or not all(parts):
+        raise UsageError("report.bad_period", value=text)
+    try:
+        first, last = parse_period_key(parts[0]), parse_period_key(parts[-1])
+    except UsageError:
+        raise UsageError("report.bad_period", value=text) from None
+    if last.last_day < first.start:
+        raise UsageError("time.bad_range", start=first.start, end=last.last_day)
+    return Span(first.start, last.last_day, text.strip())
+
+
+@dataclass
+class Record:
+    """One completion or waiver of a task, as the ledgers show it."""
+
+    kind: str
+    on: date | None
+    by: str
+    note: str
+    expected: int | None
+    present: int | None
+    absent: list[str]
+    quorum_met: bool | None
+    attachments: list[str]
+    amount: Decimal | None
+
+
+@dataclass
+class Line:
+    """One task of the report and what became of it."""
+
+    key: str
+    unit_id: str
+    rule_id: str
+    title: str
+    person_id: str
+    person_name: str
+    assignee_name: str
+    period_key: str
+    due_on: date
+    outcome: str
+    done_on: date | None
+    count_done: int
+    count_required: int
+    reason: str
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class Tally:
+    """Counts of one obligation in one unit (or summed over a unit and its branches)."""
+
+    unit_id: str
+    rule_id: str
+    title: str
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+
+    @property
+    def required(self) -> int:
+        """Tasks the period asked for (retired ones are not counted)."""
+        return sum(self.counts.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "unit": self.unit_id,
+            "rule": self.rule_id,
+            "title": self.title,
+            "required": self.required,
+            **self.counts,
+        }
+
+
+@dataclass
+class Report:
+    """A period's report for a unit and the units below it."""
+
+    span: Span
+    root: str
+    units: list[tuple[str, str, int]]  # (id, name, depth) in tree order
+    lines: list[Line]
+    tallies: list[Tally]
+    rollup: list[Tally]
+
+    @property
+    def unit_names(self) -> dict[str, str]:
+        """Unit id → name."""
+        return {ident: name for ident, name, _ in self.units}
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "period": self.span.label,
+            "from": self.span.first.isoformat(),
+            "to": self.span.last.isoformat(),
+            "unit": self.root,
+            "summary": [t.as_dict() for t in self.tallies],
+            "rollup": [t.as_dict() for t in self.rollup],
+            "tasks": [
+                {
+                    "key": line.key,
+                    "unit": line.unit_id,
+                    "rule": line.rule_id,
+                    "title": line.title,
+                    "person": line.person_id or None,
+                    "due_on": line.due_on.isoformat(),
+                    "outcome": line.outcome,
+                    "done_on": line.done_on.isoformat() if line.done_on else None,
+                    "count_done": line.count_done,
+                    "count_required": line.count_required,
+                    "reason": line.reason or None,
+                }
+                for line in self.lines
+            ],
+        }
+
+
+def unit_tree(session: Session, root: str | None) -> list[tuple[str, str, int]]:
+    """Units in tree order (parents before children, siblings by id) under ``root`` (or all)."""
+    rows = session.execute(select(UnitRow.id, UnitRow.name, UnitRow.parent_id).where(UnitRow.active)).all()
+    children: dict[str | None, list[tuple[str, str]]] = defaultdict(list)
+    known = {r.id for r in rows}
+    for row in rows:
+        children[row.parent_id if row.parent_id in known else None].append((row.id, row.name))
+    if root is not None and root not in known:
+        raise NotFoundError("report.unknown_unit", unit=root, choices="、".join(sorted(known)))
+    ordered: list[tuple[str, str, int]] = []
+
+    def walk(ident: str, name: str, depth: int) -> None:
+        ordered.append((ident, name, depth))
+        for child, child_name in sorted(children.get(ident, [])):
+            walk(child, child_name, depth + 1)
+
+    starts = [(r.id, r.name) for r in rows if r.id == root] if root else sorted(children[None])
+    for ident, name in starts:
+        walk(ident, name, 0)
+    return ordered
+
+
+def _outcome(task: TaskRow, today: date) -> str:
+    if task.state == DONE:
+        return LATE if task.late else ON_TIME
+    if task.state == WAIVED:
+        return WAIVED_OUTCOME
+    if task.state == OVERDUE or task.due_on < today:
+        return MISSING
+    return PENDING
+
+
+def _records(session: Session, task_ids: Sequence[int]) -> dict[int, list[Record]]:
+    """The completions and waivers no reversal undid, per task, oldest first."""
+    found: dict[int, list[Record]] = defaultdict(list)
+    rows: list[CompletionRow] = []
+    for chunk in range(0, len(task_ids), 900):  # SQLite's bound-parameter limit
+        ids = task_ids[chunk : chunk + 900]
+        rows.extend(session.scalars(select(CompletionRow).where(CompletionRow.task_id.in_(ids))))
+    reversed_ids = {r.reverses_id for r in rows if r.kind == REVERSAL_KIND}
+    for row in sorted(rows, key=lambda r: r.id):
+        if row.kind not in (DONE_KIND, WAIVE_KIND) or row.id in reversed_ids:
+            continue
+        amount = (row.data or {}).get("amount")
+        found[row.task_id].append(
+            Record(
+                kind=row.kind,
+                on=row.happened_on or row.recorded_at.date(),
+                by=row.recorded_by,
+                note=row.note or "",
+                expected=row.expected,
+                present=row.present,
+                absent=list(row.absent_names or []),
+                quorum_met=row.quorum_met,
+                attachments=list(row.attachments or []),
+                amount=Decimal(amount) if amount is not None else None,
+            )
+        )
+    return found
+
+
+def build_report(
+    session: Session,
+    app: App,
+    span: Span,
+    *,
+    unit: str | None = None,
+    rule_ids: Iterable[str] = (),
+    today: date,
+    sort_by: str | None = None,
+) -> Report:
+    """The report of ``span`` for ``unit`` and every unit below it (all units when None)."""
+    units = unit_tree(session, unit)
+    unit_ids = [u for u, _, _ in units]
+    wanted_rules = set(rule_ids)
+    query = select(TaskRow).where(TaskRow.due_on >= span.first, TaskRow.due_on <= span.last, TaskRow.state != RETIRED)
+    if unit is not None:
+        query = query.where(TaskRow.unit_id.in_(unit_ids))
+    if wanted_rules:
+        query = query.where(TaskRow.rule_id.in_(wanted_rules))
+    tasks = list(session.scalars(query.order_by(TaskRow.unit_id, TaskRow.rule_id, TaskRow.due_on, TaskRow.key)))
+    records = _records(session, [t.id for t in tasks])
+    names = dict(session.execute(select(PersonRow.id, PersonRow.name)).all())
+    rules = app.rules_by_id
+    lines: list[Line] = []
+    for task in tasks:
+        own = records.get(task.id, [])
+        done = [r for r in own if r.kind == DONE_KIND]
+        waiver = next((r for r in reversed(own) if r.kind == WAIVE_KIND), None)
+        rule = rules.get(task.rule_id)
+        lines.append(
+            Line(
+                key=task.key,
+                unit_id=task.unit_id,
+                rule_id=task.rule_id,
+                title=rule.title if rule else task.title,
+                person_id=task.person_id,
+                person_name=names.get(task.person_id, ""),
+                assignee_name=names.get(task.assignee_id or "", ""),
+                period_key=task.period_key,
+                due_on=task.due_on,
+                outcome=_outcome(task, today),
+                done_on=max((r.on for r in done if r.on), default=None) if task.state == DONE else None,
+                count_done=task.count_done,
+                count_required=task.count_required,
+                reason=waiver.note if waiver and task.state == WAIVED else "",
+                records=own,
+            )
+        )
+    order = {u: i for i, u in enumerate(unit_ids)}
+    rule_order = {rule.id: i for i, rule in enumerate(app.rules)}  # the config's (catalogue's) order
+    lines.sort(
+        key=lambda line: (
+            order.get(line.unit_id, len(order)),
+            rule_order.get(line.rule_id, len(rule_order)),
+            line.due_on,
+            line.key,
+        )
+    )
+    tallies = _tally(lines, lambda line: line.unit_id)
+    rollup = _tally(lines, lambda line: unit or "*") if len(units) > 1 else []
+    if sort_by == "missing":
+        tallies.sort(key=lambda t: (-t.counts[MISSING], order.get(t.unit_id, 0), t.rule_id))
+    elif sort_by == "done":
+        tallies.sort(key=lambda t: (-(t.counts[ON_TIME] + t.counts[LATE]), order.get(t.unit_id, 0), t.rule_id))
+    elif sort_by not in (None, "unit"):
+        raise UsageError("report.bad_sort", value=sort_by, choices=", ".join(SORTS))
+    return Report(span=span, root=unit or "", units=units, lines=lines, tallies=tallies, rollup=rollup)
+
+
+def _tally(lines: Iterable[Line], unit_of: Any) -> list[Tally]:
+    found: dict[tuple[str, str], Tally] = {}
+    for line in lines:
+        slot = (unit_of(line), line.rule_id)
+        tally = found.get(slot)
+        if tally is None:
+            tally = found[slot] = Tally(slot[0], line.rule_id, line.title)
+        tally.counts[line.outcome] += 1
+    return list(found.values())
+
+
+# --------------------------------------------------------------------------- per-person view
+
+
+@dataclass
+class PersonView:
+    """What one member owes and has done in a period."""
+
+    person_id: str
+    name: str
+    unit_id: str
+    status: str
+    dues_monthly: Decimal | None
+    dues_paid: Decimal
+    dues_owed: Decimal
+    dues_missing: list[str]
+    talks_held: list[str]
+    talks_missing: list[str]
+    volunteering_hours: Decimal
+    volunteering_done: int
+    next_dates: list[tuple[str, date]]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "person": self.person_id,
+            "name": self.name,
+            "unit": self.unit_id,
+            "status": self.status,
+            "dues_monthly": str(self.dues_monthly) if self.dues_monthly is not None else None,
+            "dues_paid": str(self.dues_paid),
+            "dues_owed": str(self.dues_owed),
+            "dues_missing": self.dues_missing,
+            "talks_held": self.talks_held,
+            "talks_missing": self.talks_missing,
+            "volunteering_hours": str(self.volunteering_hours),
+            "volunteering_done": self.volunteering_done,
+            "next": [{"task": key, "due_on": day.isoformat()} for key, day in self.next_dates],
+        }
+
+
+_HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:小时|h\b|hours?)", re.IGNORECASE)
+
+
+def _hours(record: Record) -> Decimal:
+    match = _HOURS.search(record.note)
+    return Decimal(match.group(1)) if match else Decimal(0)
+
+
+def person_view(session: Session, app: App, span: Span, person_id: str, *, today: date) -> PersonView:
+    """Dues paid and owed, talks held and missing, volunteering hours and the next dates of one
+    person (by id or name) in ``span``."""
+    person = (
+        session.get(PersonRow, person_id)
+        or session.scalars(select(PersonRow).where(PersonRow.name == person_id)).first()
+    )
+    if person is None:
+        choices = session.scalars(select(PersonRow.id).order_by(PersonRow.id).limit(10)).all()
+        raise NotFoundError("report.unknown_person", person=person_id, choices="、".join(choices))
+    report = build_report(session, app, span, today=today)
+    rules = app.rules_by_id
+    own = [line for line in report.lines if line.person_id == person.id]
+    pairs = [line for line in report.lines if "+" in line.person_id and person.id in line.person_id.split("+")]
+    dues = [line for line in own if (rule := rules.get(line.rule_id)) is not None and rule.collects_dues]
+    paid = sum((r.amount or Decimal(0) for line in dues for r in line.records if r.kind == DONE_KIND), Decimal(0))
+    monthly = monthly_dues(person.dues_base, retired=person.retired, fixed=person.dues_fixed)
+    missing_dues = [line for line in dues if line.outcome == MISSING]
+    owed = Decimal(0)
+    if monthly is not None:
+        for line in missing_dues:
+            owed += dues_for_period(monthly, rules[line.rule_id].every.value)
+    volunteering = [line for line in own if line.rule_id == "volunteering"]
+    upcoming = session.execute(
+        select(TaskRow.key, TaskRow.due_on)
+        .where(TaskRow.person_id == person.id, TaskRow.state.notin_([DONE, WAIVED, RETIRED]), TaskRow.due_on >= today)
+        .order_by(TaskRow.due_on)
+        .limit(5)
+    ).all()
+    return PersonView(
+        person_id=person.id,
+        name=person.name,
+        unit_id=person.unit_id,
+        status=person.status,
+        dues_monthly=monthly,
+        dues_paid=paid,
+        dues_owed=owed,
+        dues_missing=[line.key for line in missing_dues],
+        talks_held=[line.key for line in pairs if line.outcome in (ON_TIME, LATE)],
+        talks_missing=[line.key for line in pairs if line.outcome in (MISSING, PENDING)],
+        volunteering_hours=sum(
+            (_hours(r) for line in volunteering for r in line.records if r.kind == DONE_KIND), Decimal(0)
+        ),
+        volunteering_done=sum(line.count_done for line in volunteering),
+        next_dates=[(key, day) for key, day in upcoming],
+    )
