@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import apprise
-
 from notifiers.redact import redact_text
 
 EMAIL_SCHEMES = frozenset({"mailto", "mailtos"})
@@ -53,6 +51,8 @@ def im_limit(url: str, title: str = "") -> int:
 
 def parse_channel(url: str) -> Any:
     """The apprise notifier for ``url``, or None when apprise cannot read it."""
+    import apprise  # imported when a channel is used: most commands never need it
+
     return apprise.Apprise.instantiate(url, suppress_exceptions=True)
 
 
@@ -86,6 +86,8 @@ def send(url: str, message: Message) -> SendResult:
     notifier = parse_channel(url)
     if notifier is None:
         return SendResult(False, redact_text(f"apprise cannot use the channel URL {url}", [url]), permanent=True)
+    import apprise
+
     kind = channel_kind(url)
     if kind == "email":
         body, body_format = message.html, apprise.NotifyFormat.HTML

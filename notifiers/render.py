@@ -6,6 +6,7 @@ to the platform's limit, dropping whole lines from the end and saying how many w
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,8 +40,11 @@ class Section:
     items: list[Item] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=8)
 def environment(templates_dir: Path | None = None) -> Environment:
-    """The template environment: the config's folder first, then the built-in templates."""
+    """The template environment: the config's folder first, then the built-in templates. One per
+    folder for the life of the process, so templates are compiled once (jinja2 still notices a
+    template file that changed, by its modification time)."""
     loaders: list[Any] = []
     if templates_dir is not None:
         loaders.append(FileSystemLoader(str(templates_dir)))

@@ -9,12 +9,12 @@ the check for an existing digest make a second digest on the same day impossible
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from notifiers.channels import Message
@@ -70,14 +70,79 @@ def item_of(task: TaskRow, lookup: Lookup, *, with_owner: bool) -> Item:
     )
 
 
+@dataclass
+class DigestInputs:
+    """Every task the day's digests may list, fetched in a few queries for all recipients at once
+    (grouped by recipient): what they own, what they chase (escalations) and the problems they found."""
+
+    owned: dict[str, list[TaskRow]] = field(default_factory=dict)
+    chased: dict[str, list[TaskRow]] = field(default_factory=dict)
+    found: dict[str, list[TaskRow]] = field(default_factory=dict)
+
+
+CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def digest_inputs(
+    session: Session, due: Sequence[tuple[str, Sequence[int]]], problem_rules: Sequence[str]
+) -> DigestInputs:
+    """The tasks of every due recipient's digest: a query per kind and chunk of recipients, not per
+    recipient — a morning of 30,000 digests is a few dozen queries."""
+    inputs = DigestInputs()
+    people = [r.removeprefix(PERSON) for r, _ in due if r.startswith(PERSON)]
+    order = (TaskRow.due_at, TaskRow.key)
+    for chunk in _chunks(people):
+        for task in session.scalars(
+            select(TaskRow).where(TaskRow.assignee_id.in_(chunk), TaskRow.state.in_(ACTIVE_STATES)).order_by(*order)
+        ):
+            inputs.owned.setdefault(PERSON + (task.assignee_id or ""), []).append(task)
+        recipients = [PERSON + p for p in chunk]
+        for recipient, task in session.execute(
+            select(NoticeRow.recipient, TaskRow)
+            .join(TaskRow, NoticeRow.task_id == TaskRow.id)
+            .where(
+                NoticeRow.recipient.in_(recipients),
+                NoticeRow.escalation.is_(True),
+                TaskRow.state == OVERDUE,
+                TaskRow.acked_at.is_(None),
+            )
+            .distinct()
+            .order_by(*order)
+        ):
+            inputs.chased.setdefault(recipient, []).append(task)
+        if problem_rules:
+            for task in session.scalars(
+                select(TaskRow)
+                .where(
+                    TaskRow.rule_id.in_(problem_rules),
+                    TaskRow.person_id.in_(chunk),
+                    TaskRow.state.in_(ACTIVE_STATES),
+                )
+                .order_by(*order)
+            ):
+                inputs.found.setdefault(PERSON + task.person_id, []).append(task)
+    channel_tasks = sorted({i for r, notified in due if not r.startswith(PERSON) for i in notified})
+    if channel_tasks:
+        by_id: dict[int, TaskRow] = {}
+        for chunk in _chunks(channel_tasks):
+            by_id.update(
+                (t.id, t)
+                for t in session.scalars(select(TaskRow).where(TaskRow.id.in_(chunk), TaskRow.state.in_(ACTIVE_STATES)))
+            )
+        for recipient, notified in due:
+            if not recipient.startswith(PERSON):
+                tasks = [by_id[i] for i in set(notified) if i in by_id]
+                inputs.owned[recipient] = sorted(tasks, key=lambda t: (t.due_at, t.key))
+    return inputs
+
+
 def digest_sections(
-    session: Session,
-    recipient: str,
-    day: date,
-    notified: Sequence[int],
-    lookup: Lookup,
-    lang: Lang,
-    problem_rules: Sequence[str] = (),
+    recipient: str, day: date, notified: Sequence[int], lookup: Lookup, lang: Lang, inputs: DigestInputs
 ) -> list[Section]:
     """The sections of ``recipient``'s digest on ``day``: overdue, today, this week, new, chasing,
     and the problems they found that are not closed yet."""
@@ -86,59 +151,27 @@ def digest_sections(
     week_end = day + timedelta(days=7)
     shown: set[int] = set()
     is_person = recipient.startswith(PERSON)
-    if is_person:
-        owned = session.scalars(
-            select(TaskRow)
-            .where(TaskRow.assignee_id == recipient.removeprefix(PERSON), TaskRow.state.in_(ACTIVE_STATES))
-            .order_by(TaskRow.due_at, TaskRow.key)
-        ).all()
-    else:
-        owned = session.scalars(
-            select(TaskRow)
-            .where(TaskRow.id.in_(notified), TaskRow.state.in_(ACTIVE_STATES))
-            .order_by(TaskRow.due_at, TaskRow.key)
-        ).all()
-    for task in owned:
+    fresh = set(notified)
+    for task in inputs.owned.get(recipient, []):
         if task.state == OVERDUE:
             name = "overdue"
         elif task.due_on == day:
             name = "today"
         elif task.due_on <= week_end:
             name = "week"
-        elif task.id in notified:
+        elif task.id in fresh:
             name = "new"
         else:
             continue
         sections[name].items.append(item_of(task, lookup, with_owner=not is_person))
         shown.add(task.id)
-    if is_person:
-        chased = session.scalars(
-            select(TaskRow)
-            .join(
-                NoticeRow,
-                and_(NoticeRow.task_id == TaskRow.id, NoticeRow.recipient == recipient, NoticeRow.escalation.is_(True)),
-            )
-            .where(TaskRow.state == OVERDUE, TaskRow.acked_at.is_(None))
-            .distinct()
-            .order_by(TaskRow.due_at, TaskRow.key)
-        ).all()
-        for task in chased:
-            if task.id not in shown:
-                sections["chasing"].items.append(item_of(task, lookup, with_owner=True))
-                shown.add(task.id)
-        # problems this person found and that are not closed yet (问题消号)
-        found = session.scalars(
-            select(TaskRow)
-            .where(
-                TaskRow.rule_id.in_(problem_rules),
-                TaskRow.person_id == recipient.removeprefix(PERSON),
-                TaskRow.state.in_(ACTIVE_STATES),
-            )
-            .order_by(TaskRow.due_at, TaskRow.key)
-        ).all()
-        for task in found:
-            if task.id not in shown:
-                sections["problems"].items.append(item_of(task, lookup, with_owner=True))
+    for task in inputs.chased.get(recipient, []):
+        if task.id not in shown:
+            sections["chasing"].items.append(item_of(task, lookup, with_owner=True))
+            shown.add(task.id)
+    for task in inputs.found.get(recipient, []):  # problems this person found, not closed yet (问题消号)
+        if task.id not in shown:
+            sections["problems"].items.append(item_of(task, lookup, with_owner=True))
     return [section for section in sections.values() if section.items]
 
 
@@ -150,13 +183,10 @@ def _pending(session: Session) -> dict[str, list[int]]:
     return pending
 
 
-def _has_digest(session: Session, recipient: str, day: date) -> bool:
-    found = session.scalar(
-        select(OutboxRow.id)
-        .where(OutboxRow.recipient == recipient, OutboxRow.day == day, OutboxRow.kind == "digest")
-        .limit(1)
-    )
-    return found is not None
+def _with_digest(session: Session, day: date) -> set[str]:
+    """Recipients who already have a digest for ``day``."""
+    rows = session.scalars(select(OutboxRow.recipient).where(OutboxRow.day == day, OutboxRow.kind == "digest"))
+    return set(rows)
 
 
 def outbox_values(
@@ -258,20 +288,24 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
     day = local_date(now, app.zone)
     if local.time() < digest_time(app):
         return report
+    pending = _pending(session)
+    if not pending:  # the usual case on most ticks: nothing to compose
+        return report
+    sent_today = _with_digest(session, day)
     due = [
         (recipient, notified)
-        for recipient, notified in sorted(_pending(session).items())
+        for recipient, notified in sorted(pending.items())
         # on a rest day or in quiet hours the notices wait; after today's digest, for tomorrow's
-        if window_for(recipient, app.loaded, app.zone, app.workdays).allows(now)
-        and not _has_digest(session, recipient, day)
+        if recipient not in sent_today and window_for(recipient, app.loaded, app.zone, app.workdays).allows(now)
     ]
-    if not due:  # the usual case on most ticks: no names to load, no templates to read
+    if not due:  # no names to load, no templates to read
         return report
     lookup = Lookup(session)
     env = environment(app.templates_dir)
     problem_rules = [rule.id for rule in app.rules if rule.needs_confirmation]
+    inputs = digest_inputs(session, due, problem_rules)
     for recipient, notified in due:
-        sections = digest_sections(session, recipient, day, notified, lookup, lang, problem_rules)
+        sections = digest_sections(recipient, day, notified, lookup, lang, inputs)
         if sections:
             total = sum(len(s.items) for s in sections)
             context = {
@@ -298,9 +332,10 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
                 lang=lang,
             )
             report.recipients += 1
+    for chunk in _chunks([recipient for recipient, _ in due]):
         session.execute(
             update(NoticeRow)
-            .where(NoticeRow.recipient == recipient, NoticeRow.digest_day.is_(None))
+            .where(NoticeRow.recipient.in_(chunk), NoticeRow.digest_day.is_(None))
             .values(digest_day=day)
         )
     return report

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from icalendar import Calendar, Event, Todo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -37,6 +36,8 @@ def calendar_bytes(
     todo: bool = False,
 ) -> bytes:
     """The open tasks (of ``unit`` and below, or owned by / about ``person``) as iCalendar."""
+    from icalendar import Calendar, Event, Todo  # loaded only when a calendar is written
+
     query = select(TaskRow).where(TaskRow.state.in_(ACTIVE_STATES))
     if unit:
         query = query.where(TaskRow.unit_id.in_(unit_and_descendants(session, unit)))

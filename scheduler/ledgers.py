@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from scheduler.app import App
 from scheduler.records import DONE_KIND
 from scheduler.reports import LATE, MISSING, ON_TIME, OUTCOMES, Line, Report
-from scheduler.store.models import EventRow, PersonRow, TaskRow
+from scheduler.store.models import EventRow, PersonRow
 from workflows.dues import dues_for_period, monthly_dues, rate_of
 from workflows.i18n import t
 
@@ -254,14 +254,11 @@ def _visits(book: Workbook, session: Session, app: App, report: Report, people: 
     _dated(sheet)
 
 
-def _problems(book: Workbook, session: Session, app: App, report: Report, people: dict[str, str]) -> None:
+def _problems(book: Workbook, app: App, report: Report, people: dict[str, str]) -> None:
     headers = ["问题", "组织", "发现日期", "发现人", "责任人", "整改期限", "整改情况", "是否消号", "任务编号"]
     sheet = _sheet(book, "联系点问题台账", headers, [36, 22, 12, 10, 10, 12, 36, 9, 40])
     rules = app.rules_by_id
     names = report.unit_names
-    assignees = dict(
-        session.execute(select(TaskRow.key, TaskRow.assignee_id).where(TaskRow.key.in_([x.key for x in report.lines])))
-    )
     for line in report.lines:
         rule = rules.get(line.rule_id)
         if rule is None or not rule.needs_confirmation:
@@ -269,11 +266,11 @@ def _problems(book: Workbook, session: Session, app: App, report: Report, people
         done = _done(line)
         sheet.append(
             [
-                line.title,
+                line.task_title.split("：", 1)[-1],
                 names.get(line.unit_id, line.unit_id),
                 date.fromisoformat(line.period_key[:10]),
                 people.get(line.person_id, line.person_id),
-                people.get(assignees.get(line.key) or "", ""),
+                line.assignee_name,
                 line.due_on,
                 "\n".join(r.note for r in done if r.note),
                 "是" if line.outcome in (ON_TIME, LATE) else "否",
@@ -330,7 +327,7 @@ def ledger_workbook(session: Session, app: App, report: Report) -> bytes:
     _dues(book, session, app, report)
     _talks(book, report, people)
     _visits(book, session, app, report, people)
-    _problems(book, session, app, report, people)
+    _problems(book, app, report, people)
     _chains(book, app, report, "示范岗评比", person_chain=False)
     _chains(book, app, report, "发展党员", person_chain=True)
     book.properties.title = t(

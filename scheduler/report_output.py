@@ -10,9 +10,21 @@ from typing import Any
 
 from notifiers.render import environment
 from scheduler.cli.output import table, to_json
-from scheduler.reports import LATE, MISSING, ON_TIME, OUTCOMES, PENDING, WAIVED_OUTCOME, PersonView, Report, Tally
+from scheduler.reports import (
+    LATE,
+    MISSING,
+    ON_TIME,
+    OUTCOMES,
+    PENDING,
+    WAIVED_OUTCOME,
+    Line,
+    PersonView,
+    Report,
+    Tally,
+)
 from workflows.i18n import Lang, t
 
+LISTED_MISSING = 3  # per unit and obligation in the table; csv, json and xlsx list every task
 COUNT_COLUMNS = ("col.required", *(f"col.{o}" for o in OUTCOMES))
 
 
@@ -41,11 +53,17 @@ def render_table(report: Report, lang: Lang, org_name: str) -> str:
     rows = [[names.get(x.unit_id, x.unit_id), x.title, *_counts(x)] for x in report.tallies]
     rows += [[t("report.rollup", lang), x.title, *_counts(x)] for x in report.rollup]
     out.append(table(headers, rows))
-    missing = [line for line in report.lines if line.outcome == MISSING]
-    waived = [line for line in report.lines if line.outcome == WAIVED_OUTCOME]
+    missing: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    for line in report.lines:
+        if line.outcome == MISSING:
+            missing[line.unit_id, line.rule_id].append(line)
     if missing:
         out += ["", t("report.missing_list", lang)]
-        out += [f"  {line.key}  {t('col.due', lang)} {line.due_on}" for line in missing]
+        for lines in missing.values():
+            out += [f"  {line.key}  {t('col.due', lang)} {line.due_on}" for line in lines[:LISTED_MISSING]]
+            if len(lines) > LISTED_MISSING:
+                out.append("    " + t("tick.more", lang, count=len(lines) - LISTED_MISSING))
+    waived = [line for line in report.lines if line.outcome == WAIVED_OUTCOME]
     if waived:
         out += ["", t("report.waived_list", lang)]
         out += [f"  {line.key}  {line.reason}" for line in waived]
@@ -117,11 +135,11 @@ def grid(report: Report) -> list[dict[str, Any]]:
         slot = cells[line.unit_id][line.rule_id].setdefault((line.due_on.year, line.due_on.month), [])
         slot.append(line)
     units = []
-    for ident, name, depth in report.units:
+    for ident, name, depth, _ in report.units:
         if ident not in cells:
             continue
         rows = []
-        for rule_id, by_month in sorted(cells[ident].items(), key=lambda item: titles[item[0]]):
+        for rule_id, by_month in cells[ident].items():  # the report's (the config's) order
             row = []
             for ym in months:
                 lines = by_month.get(ym, [])
@@ -130,7 +148,7 @@ def grid(report: Report) -> list[dict[str, Any]]:
                     {
                         "outcome": _cell([line.outcome for line in lines]),
                         "text": f"{done}/{len(lines)}" if len(lines) > 1 else ("✓" if done else ""),
-                        "keys": [line.key for line in lines if line.outcome == MISSING][:8],
+                        "missing_keys": [line.key for line in lines if line.outcome == MISSING][:8],
                     }
                 )
             rows.append({"title": titles[rule_id], "cells": row})

@@ -26,6 +26,7 @@ from scheduler.sweep import DONE, OVERDUE, RETIRED, WAIVED
 from workflows.dues import dues_for_period, monthly_dues
 from workflows.i18n import NotFoundError, UsageError
 from workflows.periods import parse_period_key
+from workflows.vocabulary import UnitKind
 
 ON_TIME, LATE, WAIVED_OUTCOME, MISSING, PENDING = "on_time", "late", "waived", "missing", "pending"
 OUTCOMES = (ON_TIME, LATE, WAIVED_OUTCOME, MISSING, PENDING)
@@ -78,7 +79,8 @@ class Line:
     key: str
     unit_id: str
     rule_id: str
-    title: str
+    title: str  # the obligation's
+    task_title: str  # the task's own (a 整改 task's carries the problem)
     person_id: str
     person_name: str
     assignee_name: str
@@ -123,7 +125,7 @@ class Report:
 
     span: Span
     root: str
-    units: list[tuple[str, str, int]]  # (id, name, depth) in tree order
+    units: list[tuple[str, str, int, str]]  # (id, name, depth, kind) in tree order
     lines: list[Line]
     tallies: list[Tally]
     rollup: list[Tally]
@@ -131,7 +133,7 @@ class Report:
     @property
     def unit_names(self) -> dict[str, str]:
         """Unit id → name."""
-        return {ident: name for ident, name, _ in self.units}
+        return {ident: name for ident, name, _, _ in self.units}
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -161,25 +163,28 @@ class Report:
         }
 
 
-def unit_tree(session: Session, root: str | None) -> list[tuple[str, str, int]]:
-    """Units in tree order (parents before children, siblings by id) under ``root`` (or all)."""
-    rows = session.execute(select(UnitRow.id, UnitRow.name, UnitRow.parent_id).where(UnitRow.active)).all()
-    children: dict[str | None, list[tuple[str, str]]] = defaultdict(list)
+def unit_tree(session: Session, root: str | None) -> list[tuple[str, str, int, str]]:
+    """Units (id, name, depth, kind) in tree order — parents before children, siblings by id —
+    under ``root`` (or all)."""
+    rows = session.execute(
+        select(UnitRow.id, UnitRow.name, UnitRow.parent_id, UnitRow.kind).where(UnitRow.active)
+    ).all()
+    children: dict[str | None, list[tuple[str, str, str]]] = defaultdict(list)
     known = {r.id for r in rows}
     for row in rows:
-        children[row.parent_id if row.parent_id in known else None].append((row.id, row.name))
+        children[row.parent_id if row.parent_id in known else None].append((row.id, row.name, row.kind))
     if root is not None and root not in known:
         raise NotFoundError("report.unknown_unit", unit=root, choices="、".join(sorted(known)))
-    ordered: list[tuple[str, str, int]] = []
+    ordered: list[tuple[str, str, int, str]] = []
 
-    def walk(ident: str, name: str, depth: int) -> None:
-        ordered.append((ident, name, depth))
-        for child, child_name in sorted(children.get(ident, [])):
-            walk(child, child_name, depth + 1)
+    def walk(ident: str, name: str, kind: str, depth: int) -> None:
+        ordered.append((ident, name, depth, kind))
+        for child, child_name, child_kind in sorted(children.get(ident, [])):
+            walk(child, child_name, child_kind, depth + 1)
 
-    starts = [(r.id, r.name) for r in rows if r.id == root] if root else sorted(children[None])
-    for ident, name in starts:
-        walk(ident, name, 0)
+    starts = [(r.id, r.name, r.kind) for r in rows if r.id == root] if root else sorted(children[None])
+    for ident, name, kind in starts:
+        walk(ident, name, kind, 0)
     return ordered
 
 
@@ -234,7 +239,7 @@ def build_report(
 ) -> Report:
     """The report of ``span`` for ``unit`` and every unit below it (all units when None)."""
     units = unit_tree(session, unit)
-    unit_ids = [u for u, _, _ in units]
+    unit_ids = [u for u, _, _, _ in units]
     wanted_rules = set(rule_ids)
     query = select(TaskRow).where(TaskRow.due_on >= span.first, TaskRow.due_on <= span.last, TaskRow.state != RETIRED)
     if unit is not None:
@@ -257,6 +262,7 @@ def build_report(
                 unit_id=task.unit_id,
                 rule_id=task.rule_id,
                 title=rule.title if rule else task.title,
+                task_title=task.title,
                 person_id=task.person_id,
                 person_name=names.get(task.person_id, ""),
                 assignee_name=names.get(task.assignee_id or "", ""),
@@ -281,7 +287,9 @@ def build_report(
         )
     )
     tallies = _tally(lines, lambda line: line.unit_id)
-    rollup = _tally(lines, lambda line: unit or "*") if len(units) > 1 else []
+    # a 党委's or 总支's report adds its branches up; a branch's own report needs no total
+    branches = sum(1 for _, _, _, kind in units if kind == UnitKind.BRANCH.value)
+    rollup = _tally(lines, lambda line: unit or "*") if branches > 1 else []
     if sort_by == "missing":
         tallies.sort(key=lambda t: (-t.counts[MISSING], order.get(t.unit_id, 0), t.rule_id))
     elif sort_by == "done":

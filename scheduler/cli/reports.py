@@ -11,7 +11,6 @@ from scheduler.cli.context import Cli
 from scheduler.cli.output import to_json
 from scheduler.files import write_atomically
 from scheduler.ics_export import calendar_bytes
-from scheduler.ledgers import ledger_workbook
 from scheduler.report_output import render_csv, render_html, render_json, render_person, render_table
 from scheduler.reports import SORTS, build_report, parse_span, person_view, unit_tree
 from scheduler.store.models import UnitRow
@@ -94,6 +93,8 @@ def report(
         built = build_report(session, app, span, unit=unit, rule_ids=rule_ids, today=today, sort_by=sort_by)
         org = app.loaded.config.org.name
         if chosen == "xlsx":
+            from scheduler.ledgers import ledger_workbook  # openpyxl is loaded only for workbooks
+
             data: bytes | str = ledger_workbook(session, app, built)
         elif chosen == "csv":
             data = render_csv(built, cli.lang)

@@ -9,6 +9,7 @@ import pytest
 
 from scheduler.app import App, open_app
 from tests.conftest import edit_config
+from tests.e2e.year import Year, simulate
 from tests.receivers import HttpReceiver, SmtpServer
 
 
@@ -46,3 +47,11 @@ def notifying(example_config: Path, smtp: SmtpServer, webhook: HttpReceiver) -> 
     app = open_app(example_config)
     yield app
     app.store.close()
+
+
+@pytest.fixture(scope="session")
+def year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Year]:
+    """2026 simulated day by day on the realistic example (built once, read by many tests)."""
+    simulated = simulate(tmp_path_factory.mktemp("year"))
+    yield simulated
+    simulated.app.store.close()

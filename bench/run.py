@@ -1,0 +1,642 @@
+"""zhibu's benchmarks: every figure next to a baseline measured in the same process and run.
+
+    python -m bench                       # everything at the default sizes (about 15 minutes)
+    python -m bench --only sweep list     # some of them
+    python -m bench --size province --only materialize   # the province (under 10 minutes)
+
+Benchmarks (see README, *Performance*):
+  materialize  a year of tasks for an org (a quarter for the province) vs raw sqlite3 executemany
+  sweep        one tick's state changes and notices over 100k and 1M stored tasks, same changes
+  list         `zhibu list --status overdue` (a whole cold process) vs Taskwarrior `task overdue`
+  naive        one APScheduler job per reminder (SQLAlchemyJobStore) vs `zhibu run`, city size
+  daemon       `zhibu run` through a simulated year (weekly ticks): RSS, CPU per tick, idle CPU
+  digests      the daily digests of the org: messages rendered and queued per second
+
+Nothing here asserts: it prints what it measured. Timings are noisy on shared machines, which is
+why each row carries its own baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bench.orgs import SIZES, Size, write_org
+
+REPO = Path(__file__).resolve().parent.parent
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+UTC = ZoneInfo("UTC")
+ZHIBU = [sys.executable, "-m", "scheduler.cli"]
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    benchmark: str
+    size: str
+    zhibu: str
+    baseline: str
+    ratio: str
+    goal: str
+    note: str = ""
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """Resident set size in MB of ``pid`` (default: this process)."""
+    path = f"/proc/{pid or os.getpid()}/status"
+    for line in Path(path).read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def _stored(value: Any) -> Any:
+    """A value as SQLAlchemy stores it in SQLite (what the raw baseline must write too)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+# --------------------------------------------------------------------------- 1. materialize
+
+
+def _occurrences(size: Size, folder: Path, last: date) -> tuple[Any, Iterator[Any]]:
+    from workflows.calendar import work_calendar
+    from workflows.config.load import load_config
+    from workflows.occurrences import occurrences_of
+    from workflows.roster import roster_from_config
+    from workflows.rules import rules_from_config
+
+    config = write_org(size, folder)
+    loaded = load_config(config)
+    roster = roster_from_config(loaded.config)
+    workdays = work_calendar("CN")
+
+    def every() -> Iterator[Any]:
+        for rule in rules_from_config(loaded.config):
+            yield from occurrences_of(rule, roster, SHANGHAI, workdays, date(2026, 1, 1), last)
+
+    return loaded, every()
+
+
+def _batches(items: Iterator[Any], size: int = 20_000) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def bench_materialize(size: Size, work: Path) -> Row:
+    from scheduler.materialize import insert_tasks, task_values
+    from scheduler.store.engine import open_store
+
+    last = date(2026, 3, 31) if size.name == "province" else date(2026, 12, 31)
+    span = "Q1 2026" if size.name == "province" else "2026"
+    now = datetime(2025, 12, 31, 12, tzinfo=SHANGHAI)
+    store = open_store(f"sqlite:///{work / 'zhibu.db'}")
+    _, occurrences = _occurrences(size, work / "org", last)
+    rows = 0
+    start = time.perf_counter()
+    with store.writing() as session:
+        for batch in _batches(occurrences):
+            rows += insert_tasks(session, batch, now)
+    zhibu = time.perf_counter() - start
+    store.close()
+
+    # the baseline: the same rows, prepared beforehand (not timed), through raw sqlite3 executemany
+    raw_store = open_store(f"sqlite:///{work / 'raw.db'}")
+    raw_store.close()
+    connection = sqlite3.connect(work / "raw.db")
+    columns: list[str] | None = None
+    raw = 0.0
+    _, again = _occurrences(size, work / "org", last)
+    for batch in _batches(again):
+        values = [task_values(o, now) for o in batch]
+        columns = columns or list(values[0])
+        tuples = [tuple(_stored(v[c]) for c in columns) for v in values]
+        steps = {(o.rule_id, o.schedule): json.dumps([s.to_json() for s in o.reminders]) for o in batch}
+        sql = f"INSERT OR IGNORE INTO task ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        begin = time.perf_counter()
+        connection.executemany(
+            "INSERT OR IGNORE INTO schedule (rule_id, period_key, steps) VALUES (?, ?, ?)",
+            [(r, p, s) for (r, p), s in steps.items()],
+        )
+        connection.executemany(sql, tuples)
+        connection.commit()
+        raw += time.perf_counter() - begin
+    connection.close()
+    return Row(
+        "materialize",
+        f"{size.name} ({span})",
+        f"{zhibu:.1f} s, {rows:,} tasks ({rows / zhibu:,.0f}/s)",
+        f"{raw:.1f} s raw executemany",
+        f"{zhibu / raw:.1f}×",
+        "≤ 3× the raw insert",
+        "zhibu: occurrences + reminder plans + insert-or-ignore with RETURNING; raw: the insert only",
+    )
+
+
+# --------------------------------------------------------------------------- 2. sweep
+
+
+def _synthetic_store(path: Path, stored: int, changing: int, tick: datetime) -> None:
+    """``stored`` open tasks far from any threshold, ``changing`` of which cross one (become
+    overdue, with a reminder due) at ``tick``; written with raw executemany (fast to build)."""
+    from scheduler.store.engine import open_store
+
+    open_store(f"sqlite:///{path}").close()
+    connection = sqlite3.connect(path)
+    later = tick + timedelta(days=200)
+    step = {"at": (tick - timedelta(minutes=1)).isoformat(), "name": "escalate:1", "to": ["owner"], "escalation": True}
+    connection.execute(
+        "INSERT INTO schedule (rule_id, period_key, steps) VALUES (?, ?, ?)", ("bench", "p", json.dumps([step]))
+    )
+    created = _stored(tick - timedelta(days=30))
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for i in range(stored):
+            crossing = i % (stored // changing) == 0 if changing else False
+            due = tick - timedelta(minutes=2) if crossing else later + timedelta(minutes=i % 50_000)
+            notice = tick - timedelta(minutes=1) if crossing else later
+            yield (
+                f"u{i % 20_000}/bench/p/{i}",
+                "bench",
+                f"u{i % 20_000}",
+                str(i),
+                "p",
+                "2026-01-01",
+                "p",
+                "t",
+                created,
+                _stored(due - timedelta(days=7)) if not crossing else created,
+                _stored(due),
+                due.date().isoformat(),
+                "due_soon" if crossing else "open",
+                1,
+                0,
+                str(i),
+                0,
+                0,
+                _stored(notice),
+                0,
+                0,
+                created,
+                created,
+            )
+
+    connection.executemany(
+        "INSERT INTO task (key, rule_id, unit_id, person_id, period_key, period_start, schedule_key, title,"
+        " opens_at, due_soon_at, due_at, due_on, state, count_required, count_done, assignee_id, late,"
+        " escalation_level, next_notice_at, notice_index, urgent, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows(),
+    )
+    connection.commit()
+    connection.close()
+
+
+def _raw_update(path: Path, tick: datetime) -> float:
+    connection = sqlite3.connect(path)
+    start = time.perf_counter()
+    connection.execute(
+        "UPDATE task SET state = 'overdue' WHERE state IN ('upcoming', 'open', 'due_soon') AND due_at <= ?",
+        (_stored(tick),),
+    )
+    connection.commit()
+    elapsed = time.perf_counter() - start
+    connection.close()
+    return elapsed
+
+
+def bench_sweep(work: Path, counts: Sequence[int] = (100_000, 1_000_000), changing: int = 1_000) -> list[Row]:
+    from scheduler.notices import fire_notices
+    from scheduler.store.engine import open_store
+    from scheduler.sweep import sweep
+
+    tick = datetime(2026, 6, 1, 9, tzinfo=SHANGHAI)
+    results = []
+    for stored in counts:
+        path = work / f"sweep-{stored}.db"
+        _synthetic_store(path, stored, changing, tick)
+        shutil.copy(path, work / "sweep-raw.db")
+        store = open_store(f"sqlite:///{path}")
+        with store.writing() as session:
+            elapsed, (swept, fired) = timed(lambda: (sweep(session, tick), fire_notices(session, tick, {})))
+        store.close()
+        # the baseline: the same state change as one raw UPDATE through the same index
+        raw = _raw_update(work / "sweep-raw.db", tick)
+        results.append(
+            Row(
+                "sweep (one tick)",
+                f"{stored:,} stored",
+                f"{elapsed * 1000:.0f} ms: {swept.count('overdue')} overdue, {fired.notices} notices",
+                f"{raw * 1000:.1f} ms raw UPDATE",
+                f"{elapsed / raw:.0f}×",
+                "≤ 1 s; grows with changes, not with tasks stored",
+            )
+        )
+    first, last = results[0], results[-1]
+    first_ms = float(first.zhibu.split(" ms")[0])
+    last_ms = float(last.zhibu.split(" ms")[0])
+    last.note = (
+        f"{counts[-1] // counts[0]}× the tasks stored, same {changing:,} changes: {last_ms / first_ms:.2f}× the time"
+    )
+    return results
+
+
+# --------------------------------------------------------------------------- 3. list vs Taskwarrior
+
+
+def _ensure_taskwarrior() -> str | None:
+    found = shutil.which("task")
+    if found:
+        return found
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-q", "taskwarrior"], check=False, capture_output=True)
+    return shutil.which("task")
+
+
+def _best_of(command: Sequence[str], env: dict[str, str], runs: int = 5) -> tuple[float, str]:
+    times = []
+    output = ""
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - start)
+        output = done.stdout
+    return statistics.median(times), output
+
+
+def bench_list(work: Path, tasks: int = 100_000) -> Row:
+    task_binary = _ensure_taskwarrior()
+    config = work / "zhibu.toml"
+    config.write_text(
+        '[org]\nname = "基准"\n\n[store]\nurl = "sqlite:///list.db"\n\n'
+        '[[units]]\nid = "dw"\nname = "党委"\nkind = "committee"\n',
+        encoding="utf-8",
+    )
+    tick = datetime(2026, 6, 1, 9, tzinfo=SHANGHAI)
+    overdue = tasks // 20
+    _synthetic_store(work / "list.db", tasks, 0, tick)
+    connection = sqlite3.connect(work / "list.db")  # every 20th task is overdue
+    connection.execute(
+        "UPDATE task SET state = 'overdue', due_at = ?, due_on = '2026-05-01' WHERE id % 20 = 0",
+        (_stored(tick - timedelta(days=31)),),
+    )
+    connection.commit()
+    connection.close()
+    env = {**os.environ, "ZHIBU_CLOCK": "", "PYTHONDONTWRITEBYTECODE": "1"}
+    zhibu_time, listed = _best_of([*ZHIBU, "--config", str(config), "list", "--status", "overdue"], env)
+    zhibu_lines = len(listed.splitlines()) - 2
+    if task_binary is None:
+        return Row("list overdue", f"{tasks:,} tasks", f"{zhibu_time:.2f} s", "Taskwarrior not installed", "—", "≥ 10×")
+    data = work / "taskdata"
+    data.mkdir(exist_ok=True)
+    rc = work / "taskrc"
+    rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\ngc=off\nhooks=off\n", encoding="utf-8")
+    export = work / "tasks.json"
+    with export.open("w", encoding="utf-8") as handle:
+        for i in range(1, tasks + 1):
+            due = tick - timedelta(days=31) if i % 20 == 0 else tick + timedelta(days=200, minutes=i % 50_000)
+            item = {
+                "uuid": str(uuid.UUID(int=i)),
+                "description": f"u{i % 20_000}/bench/p/{i}",
+                "status": "pending",
+                "entry": "20260101T000000Z",
+                "due": due.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
+                "project": f"u{i % 20_000}",
+            }
+            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+    tw_env = {**os.environ, "TASKRC": str(rc)}
+    subprocess.run([task_binary, "import", str(export)], env=tw_env, capture_output=True, check=True)
+    tw_env["TZ"] = "UTC"
+    faketime = tick.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    tw_time, tw_listed = _best_of(
+        [task_binary, f"rc.report.overdue.filter=status:pending due.before:{faketime}", "overdue"], tw_env
+    )
+    version = subprocess.run([task_binary, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    return Row(
+        "list overdue (cold process)",
+        f"{tasks:,} tasks, {overdue:,} overdue",
+        f"{zhibu_time:.2f} s ({zhibu_lines:,} lines)",
+        f"{tw_time:.2f} s Taskwarrior {version} ({len(tw_listed.splitlines()):,} lines)",
+        f"{tw_time / zhibu_time:.1f}× faster",
+        "≥ 10× faster",
+        "median of 5 runs each",
+    )
+
+
+# --------------------------------------------------------------------------- 4. the naive design
+
+
+def remind(key: str, step: str) -> None:
+    """What a naive design's job would call (never run here)."""
+
+
+def bench_naive(size: Size, work: Path, sample: int = 20_000) -> Row:
+    """One APScheduler job per reminder of a year in a SQLAlchemyJobStore: the time to create
+    them (the naive daemon's start-up) and the memory of holding them, measured on ``sample``
+    jobs and scaled to the year's count; vs `zhibu run` started on the same org."""
+    from apscheduler.jobstores.memory import MemoryJobStore
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    _, occurrences = _occurrences(size, work / "org", date(2026, 12, 31))
+    reminders: list[tuple[str, str, datetime]] = []
+    total = 0
+    for occurrence in occurrences:
+        for step in occurrence.reminders:
+            total += 1
+            if len(reminders) < sample:
+                reminders.append((occurrence.key, step.name, step.at))
+    future = datetime(2030, 1, 1, tzinfo=UTC)
+    scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{work / 'jobs.db'}")})
+    scheduler.start(paused=True)
+    start = time.perf_counter()
+    for index, (key, step, at) in enumerate(reminders):
+        scheduler.add_job(remind, "date", run_date=max(at, future), args=(key, step), id=f"{index}")
+    per_job = (time.perf_counter() - start) / len(reminders)
+    scheduler.shutdown(wait=False)
+    job_bytes = (work / "jobs.db").stat().st_size / len(reminders)
+    memory = BackgroundScheduler(jobstores={"default": MemoryJobStore()})
+    memory.start(paused=True)
+    before = rss_mb()
+    for index, (key, step, at) in enumerate(reminders):
+        memory.add_job(remind, "date", run_date=max(at, future), args=(key, step), id=f"{index}")
+    per_job_mb = (rss_mb() - before) / len(reminders)
+    memory.shutdown(wait=False)
+
+    # zhibu run on the same org, from an empty store: until its first tick is done
+    org = work / "org"
+    for name in ("zhibu.db", "zhibu.db-wal", "zhibu.db-shm"):
+        (org / name).unlink(missing_ok=True)
+    env = {**os.environ, "ZHIBU_CLOCK": f"2026-03-02T08:00+08:00@{time.time():.0f}x1"}
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        [*ZHIBU, "--config", str(org / "zhibu.toml"), "run", "--interval", "1d"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "tick 2026-03-02" in line:
+            break
+    startup = time.perf_counter() - began
+    zhibu_rss = rss_mb(process.pid)
+    process.terminate()
+    process.wait(timeout=60)
+    store_mb = (org / "zhibu.db").stat().st_size / 2**20
+    naive_startup = per_job * total
+    naive_mb = per_job_mb * total
+    return Row(
+        "naive: a job per reminder",
+        f"{size.name}, {total:,} reminders a year",
+        f"start {startup:.1f} s, RSS {zhibu_rss:.0f} MB, store {store_mb:.0f} MB",
+        f"start {naive_startup / 60:.0f} min ({per_job * 1000:.1f} ms/job), memory {naive_mb:,.0f} MB"
+        f" (MemoryJobStore), {job_bytes * total / 2**20:,.0f} MB job table",
+        f"{naive_startup / startup:.0f}× / {naive_mb / zhibu_rss:.0f}×",
+        "≥ 50× smaller",
+        f"naive figures scaled from {len(reminders):,} jobs; zhibu: first tick from an empty store",
+    )
+
+
+# --------------------------------------------------------------------------- 5. the daemon over a year
+
+
+def bench_daemon(size: Size, work: Path, weeks: int = 52, seconds_per_week: float = 4.0) -> Row:
+    """`zhibu run` with a simulated clock, one tick a week through 2026: RSS at start and end,
+    CPU per tick, and the CPU it uses while waiting (at real speed, between two ticks)."""
+    org = work / "org"
+    write_org(size, org)
+    speed = 7 * 86400 / seconds_per_week
+    env = {**os.environ, "ZHIBU_CLOCK": f"2026-01-01T08:00+08:00@{time.time():.0f}x{speed:.0f}"}
+    process = subprocess.Popen(
+        [*ZHIBU, "--config", str(org / "zhibu.toml"), "run", "--interval", "7d", "--log-format", "json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    ticks: list[float] = []
+    rss: list[float] = []
+    last_cpu = 0.0
+    for line in process.stdout:
+        if '"tick ' not in line and "tick 20" not in line:
+            continue
+        cpu = cpu_seconds(process.pid)
+        ticks.append(cpu - last_cpu)
+        last_cpu = cpu
+        rss.append(rss_mb(process.pid))
+        if len(ticks) >= weeks:
+            break
+    process.terminate()
+    process.wait(timeout=60)
+    # idle: real speed, a tick every 5 minutes; the CPU used in 20 s after the first tick
+    idle_org = work / "idle"
+    shutil.copytree(org, idle_org)
+    env["ZHIBU_CLOCK"] = f"2026-12-31T08:00+08:00@{time.time():.0f}x1"
+    idle = subprocess.Popen(
+        [*ZHIBU, "--config", str(idle_org / "zhibu.toml"), "run", "--interval", "5m"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert idle.stdout is not None
+    for line in idle.stdout:
+        if "tick 2026-12-31" in line:
+            break
+    before = cpu_seconds(idle.pid)
+    time.sleep(20)
+    idle_cpu = (cpu_seconds(idle.pid) - before) / 20
+    idle.terminate()
+    idle.wait(timeout=60)
+    steady = ticks[1:] or ticks
+    return Row(
+        "daemon, a simulated year",
+        f"{size.name}, {len(ticks)} weekly ticks",
+        f"RSS {rss[0]:.0f} → {rss[-1]:.0f} MB; CPU/tick median {statistics.median(steady):.2f} s,"
+        f" max {max(steady):.2f} s; idle {idle_cpu * 100:.2f}% CPU",
+        f"first tick {ticks[0]:.1f} s CPU",
+        f"RSS end/start {rss[-1] / rss[0]:.2f}",
+        "RSS flat, idle CPU ≈ 0",
+    )
+
+
+# --------------------------------------------------------------------------- 6. digests
+
+
+def bench_digests(size: Size, work: Path) -> Row:
+    """Compose the org's digests for one morning (everyone with a due reminder), queued but not
+    sent; the baseline renders the same template the same number of times with plain jinja2."""
+    from scheduler.app import open_app
+    from scheduler.digests import compose_digests
+    from scheduler.materialize import sync
+    from scheduler.notices import fire_notices
+    from scheduler.store.models import OutboxRow
+    from scheduler.sweep import sweep
+
+    org = work / "org"
+    config = write_org(size, org)
+    text = config.read_text(encoding="utf-8")
+    channel = (
+        '[notify]\nemail_channel = "mail"\n\n[channels.mail]\nurl = "mailto://127.0.0.1:9?from=zhibu@example.org"\n\n'
+    )
+    config.write_text(text.replace("[[units]]", channel + "[[units]]", 1), encoding="utf-8")
+    app = open_app(config)
+    morning = datetime(2026, 3, 30, 8, 31, tzinfo=SHANGHAI)  # Monday: a month's and a quarter's end near
+    with app.store.writing() as session:
+        sync(session, app.loaded, app.rules, app.workdays, morning - timedelta(days=1))
+        sweep(session, morning)
+        fire_notices(session, morning, app.unit_channels)
+    with app.store.writing() as session:
+        elapsed, report = timed(lambda: compose_digests(session, app, morning, "zh"))
+        rows = session.query(OutboxRow).filter(OutboxRow.kind == "digest").all()
+        contexts = [(row.title, row.items) for row in rows]
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(loader=PackageLoader("notifiers", "templates"), autoescape=True)
+    template = env.get_template("zh/digest.html")
+    item = {
+        "key": "zb1/支委会/2026-03",
+        "title": "支部委员会会议",
+        "unit": "第1支部",
+        "due_on": date(2026, 3, 31),
+        "owner": "",
+        "count": "",
+        "state": "due_soon",
+    }
+    section = {"name": "week", "title": "本周到期", "items": [item]}
+    baseline, _ = timed(
+        lambda: [
+            template.render(
+                org="x", recipient="x", day=date(2026, 3, 30), sections=[section] * 2, total=items, lang="zh"
+            )
+            for _, items in contexts
+        ]
+    )
+    app.store.close()
+    rate = report.messages / elapsed if elapsed else 0.0
+    return Row(
+        "digests, one morning",
+        f"{size.name}, {report.recipients:,} recipients",
+        f"{report.messages:,} messages in {elapsed:.1f} s ({rate:,.0f}/s)",
+        f"{baseline:.2f} s: the HTML template alone, as many times",
+        f"{elapsed / baseline:.0f}×",
+        "—",
+        "zhibu: queries, sections, 4 renderings (subject, text, HTML, markdown) and the outbox insert",
+    )
+
+
+# --------------------------------------------------------------------------- the table
+
+
+BENCHMARKS = ("materialize", "sweep", "list", "naive", "daemon", "digests")
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
+    return f"{os.cpu_count()} CPUs ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", choices=sorted(SIZES), help="org size for materialize/naive/daemon/digests")
+    parser.add_argument("--only", nargs="*", choices=BENCHMARKS, default=list(BENCHMARKS))
+    parser.add_argument("--keep", type=Path, help="keep the work files in this folder")
+    args = parser.parse_args(argv)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="zhibu-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    started = time.perf_counter()
+
+    def folder(name: str) -> Path:
+        path = work / name
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        return path
+
+    for name in args.only:
+        print(f"… {name}", file=sys.stderr, flush=True)
+        if name == "materialize":
+            for size in [SIZES[args.size]] if args.size else [SIZES["ju"], SIZES["city"]]:
+                rows.append(bench_materialize(size, folder(f"materialize-{size.name}")))
+        elif name == "sweep":
+            rows.extend(bench_sweep(folder("sweep")))
+        elif name == "list":
+            rows.append(bench_list(folder("list")))
+        elif name == "naive":
+            rows.append(bench_naive(SIZES[args.size or "city"], folder("naive")))
+        elif name == "daemon":
+            rows.append(bench_daemon(SIZES[args.size or "city"], folder("daemon")))
+        elif name == "digests":
+            rows.append(bench_digests(SIZES[args.size or "city"], folder("digests")))
+        print(f"  done after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    print(
+        f"Machine: {machine()}; peak RSS of the benchmark process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+    print()
+    print("| benchmark | size | zhibu | baseline (same run) | ratio | goal |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        print(f"| {row.benchmark} | {row.size} | {row.zhibu} | {row.baseline} | {row.ratio} | {row.goal} |")
+    notes = [f"- {row.benchmark} ({row.size}): {row.note}" for row in rows if row.note]
+    if notes:
+        print()
+        print("\n".join(notes))
+    print(f"\nTotal {time.perf_counter() - started:.0f} s; work files in {work}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
