@@ -591,9 +591,11 @@ def machine() -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(SIZES), help="org size for materialize/naive/daemon/digests")
-    parser.add_argument("--only", nargs="*", choices=BENCHMARKS, default=list(BENCHMARKS))
+    parser.add_argument("--only", nargs="*", choices=BENCHMARKS, help="default: all (with --size province: materialize)")
     parser.add_argument("--keep", type=Path, help="keep the work files in this folder")
     args = parser.parse_args(argv)
+    if args.only is None:
+        args.only = ["materialize"] if args.size == "province" else list(BENCHMARKS)
     work = args.keep or Path(tempfile.mkdtemp(prefix="zhibu-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []

@@ -8,19 +8,25 @@ retires its future open tasks; history stays.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import JSON as SAJSON
+from sqlalchemy import Boolean as SABoolean
+from sqlalchemy import Date as SADate
+from sqlalchemy import DateTime as SADateTime
 from sqlalchemy import Insert, Table, select, update
 from sqlalchemy.orm import Session
 
 from scheduler import audit
 from scheduler.directory import load_roster, sync_directory
 from scheduler.store.engine import serialize
-from scheduler.store.models import MetaRow, ScheduleRow, TaskRow
+from scheduler.store.models import MetaRow, ScheduleRow, TaskRow, UTCDateTime
 from scheduler.sweep import ACTIVE_STATES, BATCH, RETIRED, state_at
 from workflows.calendar import WorkCalendar, local_date
 from workflows.config.load import LoadedConfig
@@ -57,11 +63,56 @@ def insert_ignoring_duplicates(session: Session, table: Table) -> Insert:
     return sqlite_insert(table).on_conflict_do_nothing()
 
 
+def _sqlite_value(column_type: Any) -> Callable[[Any], Any]:
+    """How SQLAlchemy's SQLite dialect stores a value of ``column_type`` (what the fast path must
+    write byte for byte: aware instants as naive UTC text, dates as ISO text, JSON as text)."""
+    if isinstance(column_type, UTCDateTime):
+        return _utc_text
+    if isinstance(column_type, SADateTime):
+        return lambda value: None if value is None else value.isoformat(sep=" ", timespec="microseconds")
+    if isinstance(column_type, SADate):
+        return lambda value: None if value is None else value.isoformat()
+    if isinstance(column_type, SABoolean):
+        return lambda value: None if value is None else int(value)
+    if isinstance(column_type, SAJSON):
+        return lambda value: None if value is None else json.dumps(value)
+    return lambda value: value
+
+
+@lru_cache(maxsize=65_536)
+def _utc_text(value: datetime | None) -> str | None:
+    """An aware instant as the store's text (cached: a period's tasks share their instants)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store; pass an aware one")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _insert_new_sqlite(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """SQLite's fast path: one prepared INSERT OR IGNORE through the driver's executemany, whose
+    rowcount sums the rows really inserted; the values converted as SQLAlchemy would store them."""
+    columns = list(rows[0])
+    convert = [_sqlite_value(table.c[name].type) for name in columns]
+    placeholders = ", ".join("?" * len(columns))
+    sql = f"INSERT OR IGNORE INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
+    values = [tuple(f(row[name]) for f, name in zip(convert, columns, strict=True)) for row in rows]
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
+
+
 def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert the rows whose unique keys are not stored yet; return how many went in. Counted
-    with RETURNING, since drivers disagree on the rowcount of a batched insert-or-ignore."""
+    """Insert the rows whose unique keys are not stored yet; return how many went in. On
+    PostgreSQL counted with RETURNING (drivers disagree on the rowcount of a batched
+    insert-or-ignore); on SQLite through the driver directly, several times faster."""
     if not rows:
         return 0
+    if session.get_bind().dialect.name == "sqlite" and len({len(row) for row in rows}) == 1:
+        return _insert_new_sqlite(session, table, rows)
     first_key = next(iter(table.primary_key.columns))
     statement = insert_ignoring_duplicates(session, table).returning(first_key)
     return len(session.connection().execute(statement, list(rows)).all())

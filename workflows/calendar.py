@@ -91,6 +91,7 @@ def work_calendar(country: str = "CN") -> WorkCalendar:
     return WorkCalendar(country)
 
 
+@lru_cache(maxsize=16_384)
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     """The UTC instant at which local ``day`` begins in ``zone``."""
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)

@@ -100,13 +100,29 @@ class Roster:
             current = self.units[current].parent_id
         return None
 
+    @cached_property
+    def _contacts(self) -> dict[str, list[Person]]:
+        table: dict[str, list[Person]] = defaultdict(list)
+        for person in sorted(self.people, key=lambda p: p.id):
+            for unit_id in person.contact_units:
+                table[unit_id].append(person)
+        return table
+
+    @cached_property
+    def _holders(self) -> dict[tuple[str, str], list[Person]]:
+        table: dict[tuple[str, str], list[Person]] = defaultdict(list)
+        for person in sorted(self.people, key=lambda p: p.id):
+            for role in person.roles:
+                table[person.unit_id, role].append(person)
+        return table
+
     def contact_leaders(self, unit_id: str) -> list[Person]:
         """Leadership members who have ``unit_id`` as a contact branch (联系点)."""
-        return sorted((p for p in self.people if unit_id in p.contact_units), key=lambda p: p.id)
+        return list(self._contacts.get(unit_id, ()))
 
     def holders(self, unit_id: str, role: str) -> list[Person]:
         """People holding ``role`` in ``unit_id``, by id for a stable choice."""
-        return sorted((p for p in self.people_in(unit_id) if role in p.roles), key=lambda p: p.id)
+        return list(self._holders.get((unit_id, role), ()))
 
 
 def roster_from_config(config: Config) -> Roster:
