@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.app import App
 from scheduler.records import DONE_KIND
-from scheduler.reports import LATE, MISSING, ON_TIME, OUTCOMES, Line, Report
+from scheduler.reports import DETAIL_COLUMNS, LATE, MISSING, ON_TIME, OUTCOMES, Line, Report, detail_row
 from scheduler.store.models import EventRow, PersonRow
 from workflows.dues import dues_for_period, monthly_dues, rate_of
 from workflows.i18n import t
@@ -84,22 +84,9 @@ def _summary(book: Workbook, report: Report, lang: str) -> None:
     sheet = _sheet(book, "工作完成情况", headers, [26, 24, 8, 10, 10, 8, 8, 8])
     for tally in report.tallies:
         sheet.append([names.get(tally.unit_id, tally.unit_id), tally.title, tally.required, *tally.counts.values()])
-    headers = ["组织", "工作", "任务编号", "人员", "截止日期", "结果", "完成日期", "完成次数", "说明"]
-    detail = _sheet(book, "任务明细", headers, [26, 22, 40, 10, 12, 10, 12, 9, 30])
+    detail = _sheet(book, "任务明细", [t(key, "zh") for key in DETAIL_COLUMNS], [26, 22, 40, 10, 12, 10, 12, 9, 30])
     for line in report.lines:
-        detail.append(
-            [
-                names.get(line.unit_id, line.unit_id),
-                line.title,
-                line.key,
-                line.person_name or line.person_id,
-                line.due_on,
-                t(f"outcome.{line.outcome}", "zh"),
-                line.done_on,
-                f"{line.count_done}/{line.count_required}",
-                line.reason,
-            ]
-        )
+        detail.append(detail_row(line, names, "zh"))
         if line.outcome in OUTCOME_FILL:
             detail.cell(row=detail.max_row, column=6).fill = PatternFill("solid", fgColor=OUTCOME_FILL[line.outcome])
     _dated(detail)

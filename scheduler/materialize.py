@@ -213,9 +213,6 @@ def _retire_and_restore(
             TaskRow.period_key,
             TaskRow.period_start,
             TaskRow.state,
-            TaskRow.opens_at,
-            TaskRow.due_soon_at,
-            TaskRow.due_at,
             TaskRow.schedule_key,
             TaskRow.stage,
         ).where(TaskRow.state.in_([*ACTIVE_STATES, RETIRED]), TaskRow.due_at > now)
@@ -243,10 +240,10 @@ def _retire_and_restore(
             moved += 1
     for row in retire:
         _set_state(session, row.id, row.state, RETIRED, "retire", now, actor)
-    for row in restore:
-        _set_state(
-            session, row.id, RETIRED, state_at(now, row.opens_at, row.due_soon_at, row.due_at), "restore", now, actor
-        )
+    for row in restore:  # back with the dates of the occurrence wanted again
+        wanted_again = wanted[(row.rule_id, row.unit_id, row.person_id, row.period_key)]
+        state = state_at(now, wanted_again.opens_at, wanted_again.due_soon_at, wanted_again.due_at)
+        _set_state(session, row.id, RETIRED, state, "restore", now, actor)
     return len(retire), len(restore), moved
 
 

@@ -9,7 +9,7 @@ a snoozed task (``zhibu snooze``) waits until its snooze ends.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -43,12 +43,28 @@ class FireReport:
     urgent: list[tuple[int, str, str]] = field(default_factory=list)  # (task id, step, recipient)
 
 
-def _steps(session: Session, cache: dict[tuple[str, str], list[ReminderStep]], task: TaskRow) -> list[ReminderStep]:
-    natural = (task.rule_id, task.schedule_key or task.period_key)
-    if natural not in cache:
-        row = session.get(ScheduleRow, natural)
-        cache[natural] = [ReminderStep.from_json(step) for step in (row.steps if row else [])]
-    return cache[natural]
+def _load_schedules(session: Session, tasks: Sequence[TaskRow]) -> dict[tuple[str, str], list[ReminderStep]]:
+    """The reminder schedules of ``tasks``, read per rule in chunks (not one query per task:
+    birthdays and record dates give every task a schedule of its own)."""
+    wanted: dict[str, set[str]] = {}
+    for task in tasks:
+        wanted.setdefault(task.rule_id, set()).add(task.schedule_key or task.period_key)
+    found: dict[tuple[str, str], list[ReminderStep]] = {}
+    for rule_id, keys in wanted.items():
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 500):
+            rows = session.execute(
+                select(ScheduleRow.period_key, ScheduleRow.steps).where(
+                    ScheduleRow.rule_id == rule_id, ScheduleRow.period_key.in_(ordered[start : start + 500])
+                )
+            )
+            for key, steps in rows:
+                found[rule_id, key] = [ReminderStep.from_json(step) for step in steps]
+    return found
+
+
+def _steps(cache: dict[tuple[str, str], list[ReminderStep]], task: TaskRow) -> list[ReminderStep]:
+    return cache.get((task.rule_id, task.schedule_key or task.period_key), [])
 
 
 def _due_steps(task: TaskRow, steps: list[ReminderStep], now: datetime) -> tuple[list[ReminderStep], int]:
@@ -88,13 +104,13 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
             rosters.append(load_roster(session))
         return rosters[0]
 
-    cache: dict[tuple[str, str], list[ReminderStep]] = {}
+    cache = _load_schedules(session, tasks)
     rows: list[dict[str, Any]] = []
     for task in tasks:
         if task.snoozed_until is not None and task.snoozed_until > now:
             task.next_notice_at = task.snoozed_until
             continue
-        steps = _steps(session, cache, task)
+        steps = _steps(cache, task)
         fired, index = _due_steps(task, steps, now)
         latest: dict[str, ReminderStep] = {}
         for step in fired:

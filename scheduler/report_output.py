@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from notifiers.render import environment
 from scheduler.cli.output import table, to_json
 from scheduler.reports import (
+    DETAIL_COLUMNS,
     LATE,
     MISSING,
     ON_TIME,
@@ -21,6 +23,7 @@ from scheduler.reports import (
     PersonView,
     Report,
     Tally,
+    detail_row,
 )
 from workflows.i18n import Lang, t
 
@@ -74,37 +77,10 @@ def render_csv(report: Report, lang: Lang) -> str:
     """One row per task — what Excel users filter and pivot."""
     stream = io.StringIO()
     writer = csv.writer(stream)
-    writer.writerow(
-        [
-            t(k, lang)
-            for k in (
-                "col.unit",
-                "col.rule",
-                "col.key",
-                "col.person",
-                "col.due",
-                "col.outcome",
-                "col.done_on",
-                "col.count",
-                "col.reason",
-            )
-        ]
-    )
-    names = report.unit_names
+    writer.writerow([t(key, lang) for key in DETAIL_COLUMNS])
     for line in report.lines:
-        writer.writerow(
-            [
-                names.get(line.unit_id, line.unit_id),
-                line.title,
-                line.key,
-                line.person_name or line.person_id,
-                line.due_on.isoformat(),
-                t(f"outcome.{line.outcome}", lang),
-                line.done_on.isoformat() if line.done_on else "",
-                f"{line.count_done}/{line.count_required}",
-                line.reason,
-            ]
-        )
+        row = detail_row(line, report.unit_names, lang)
+        writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])
     return stream.getvalue()
 
 

@@ -24,7 +24,7 @@ from scheduler.records import DONE_KIND, REVERSAL_KIND, WAIVE_KIND
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow, UnitRow
 from scheduler.sweep import DONE, OVERDUE, RETIRED, WAIVED
 from workflows.dues import dues_for_period, monthly_dues
-from workflows.i18n import NotFoundError, UsageError
+from workflows.i18n import Lang, NotFoundError, UsageError, t
 from workflows.periods import parse_period_key
 from workflows.vocabulary import UnitKind
 
@@ -161,6 +161,34 @@ class Report:
                 for line in self.lines
             ],
         }
+
+
+DETAIL_COLUMNS = (
+    "col.unit",
+    "col.rule",
+    "col.key",
+    "col.person",
+    "col.due",
+    "col.outcome",
+    "col.done_on",
+    "col.count",
+    "col.reason",
+)
+
+
+def detail_row(line: Line, names: dict[str, str], lang: Lang) -> list[Any]:
+    """One task as the CSV and the workbook's 任务明细 show it (dates as dates)."""
+    return [
+        names.get(line.unit_id, line.unit_id),
+        line.title,
+        line.key,
+        line.person_name or line.person_id,
+        line.due_on,
+        t(f"outcome.{line.outcome}", lang),
+        line.done_on,
+        f"{line.count_done}/{line.count_required}",
+        line.reason,
+    ]
 
 
 def unit_tree(session: Session, root: str | None) -> list[tuple[str, str, int, str]]:

@@ -1,0 +1,23 @@
+"""The benchmarks still run (at a tiny size) and count what they claim to; their timings are
+printed by ``python -m bench``, never asserted here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.orgs import Size
+from bench.run import bench_materialize, bench_sweep
+
+
+def test_materialize_benchmark_inserts_every_occurrence(tmp_path: Path) -> None:
+    (tmp_path / "m").mkdir()
+    row = bench_materialize(Size("tiny", 1, 3, 8), tmp_path / "m")
+    created = int(row.zhibu.split(", ")[1].split(" tasks")[0].replace(",", ""))
+    assert created > 3 * 8 * 12  # at least dues for every member and month
+    assert row.ratio.endswith("×")
+
+
+def test_sweep_benchmark_changes_exactly_the_crossing_tasks(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    rows = bench_sweep(tmp_path / "s", counts=(2_000, 4_000), changing=100)
+    assert [r.zhibu.split(": ", 1)[1] for r in rows] == ["100 overdue, 100 notices"] * 2
