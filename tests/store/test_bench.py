@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.orgs import Size
-from bench.run import bench_materialize, bench_sweep
+from bench.run import bench_digests, bench_materialize, bench_sweep
 
 
 def test_materialize_benchmark_inserts_every_occurrence(tmp_path: Path) -> None:
@@ -21,3 +21,12 @@ def test_sweep_benchmark_changes_exactly_the_crossing_tasks(tmp_path: Path) -> N
     (tmp_path / "s").mkdir()
     rows = bench_sweep(tmp_path / "s", counts=(2_000, 4_000), changing=100)
     assert [r.zhibu.split(": ", 1)[1] for r in rows] == ["100 overdue, 100 notices"] * 2
+
+
+def test_digest_benchmark_queues_a_message_per_recipient(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    row = bench_digests(Size("tiny", 1, 2, 6), tmp_path / "d")
+    recipients = int(row.size.split(", ")[1].split(" ")[0])
+    messages = int(row.zhibu.split(" messages")[0].replace(",", ""))
+    assert recipients > 0
+    assert messages == recipients  # one email each (every bench person has an address)
