@@ -34,7 +34,7 @@ def targets_for(recipient: str, loaded: LoadedConfig, email: str | None) -> list
     targets = []
     if config.notify.email_channel and email:
         targets.append(Target(config.notify.email_channel, email))
-    person = next((p for p in config.people if PERSON + p.id == recipient), None)
+    person = loaded.people_by_id.get(recipient.removeprefix(PERSON)) if recipient.startswith(PERSON) else None
     if person is not None:
         targets.extend(Target(name) for name in person.channels)
     return targets
@@ -53,7 +53,7 @@ def window_for(recipient: str, loaded: LoadedConfig, zone: ZoneInfo, workdays: W
     """The delivery window of ``recipient``: the org's quiet hours unless the person has their own."""
     config = loaded.config
     quiet = config.notify.quiet_hours
-    person = next((p for p in config.people if PERSON + p.id == recipient), None)
+    person = loaded.people_by_id.get(recipient.removeprefix(PERSON)) if recipient.startswith(PERSON) else None
     if person is not None and person.quiet_hours is not None:
         quiet = person.quiet_hours
     return DeliveryWindow(

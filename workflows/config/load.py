@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -125,6 +126,11 @@ class LoadedConfig:
     def directory(self) -> Path:
         """The folder holding the config: relative paths in it are relative to this."""
         return self.path.parent
+
+    @cached_property
+    def people_by_id(self) -> dict[str, PersonEntry]:
+        """The config's people (roster files included) by id."""
+        return {person.id: person for person in self.config.people}
 
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
