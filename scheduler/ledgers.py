@@ -138,11 +138,7 @@ def _meetings(book: Workbook, report: Report) -> None:
 def _dues(book: Workbook, session: Session, app: App, report: Report) -> None:
     rules = app.rules_by_id
     dues = [line for line in report.lines if (rule := rules.get(line.rule_id)) is not None and rule.collects_dues]
-    months = []
-    year, month = report.span.first.year, report.span.first.month
-    while (year, month) <= (report.span.last.year, report.span.last.month):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    months = report.span.months()
     headers = ["姓名", "所在支部", "缴费基数", "比例", "月应缴", *(f"{m}月" for _, m in months), "合计", "欠缴"]
     sheet = _sheet(book, "党费收缴台账", headers, [10, 22, 10, 8, 9, *([8] * len(months)), 10, 10])
     by_person: dict[str, list[Line]] = defaultdict(list)

@@ -99,11 +99,7 @@ def _cell(outcomes: list[str]) -> str:
 
 def grid(report: Report) -> list[dict[str, Any]]:
     """Per unit: rows of obligations × the months of the period, each cell with its outcome."""
-    months: list[tuple[int, int]] = []
-    year, month = report.span.first.year, report.span.first.month
-    while (year, month) <= (report.span.last.year, report.span.last.month):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    months = report.span.months()
     cells: dict[str, dict[str, dict[tuple[int, int], list[Any]]]] = defaultdict(lambda: defaultdict(dict))
     titles: dict[str, str] = {}
     for line in report.lines:

@@ -41,6 +41,15 @@ class Span:
     last: date
     label: str
 
+    def months(self) -> list[tuple[int, int]]:
+        """The (year, month) pairs the span touches, in order."""
+        found = []
+        year, month = self.first.year, self.first.month
+        while (year, month) <= (self.last.year, self.last.month):
+            found.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return found
+
 
 def parse_span(text: str) -> Span:
     """``2026``, ``2026H1``, ``2026Q3``, ``2026-03``, ``2026-W05`` or a range ``2026-01..2026-06``."""
