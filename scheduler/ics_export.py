@@ -15,7 +15,7 @@ from scheduler.app import App
 from scheduler.files import write_atomically
 from scheduler.store.models import AuditRow, MetaRow, PersonRow, TaskRow
 from scheduler.sweep import ACTIVE_STATES
-from scheduler.tasks import unit_and_descendants
+from scheduler.tasks import person_ids, unit_and_descendants
 
 ICS_META = "ics_export"
 UID_DOMAIN = "zhibu"
@@ -42,8 +42,7 @@ def calendar_bytes(
     if unit:
         query = query.where(TaskRow.unit_id.in_(unit_and_descendants(session, unit)))
     if person:
-        ids = list(session.scalars(select(PersonRow.id).where(or_(PersonRow.id == person, PersonRow.name == person))))
-        ids = ids or [person]
+        ids = person_ids(session, person)
         query = query.where(or_(TaskRow.assignee_id.in_(ids), TaskRow.person_id.in_(ids)))
     names = dict(session.execute(select(PersonRow.id, PersonRow.name)).all())
     calendar = Calendar()

@@ -90,7 +90,8 @@ def unit_and_descendants(session: Session, unit_id: str) -> list[str]:
     return found
 
 
-def _assignee_ids(session: Session, who: str) -> list[str]:
+def person_ids(session: Session, who: str) -> list[str]:
+    """The ids of the people ``who`` names (an id or a name); ``who`` itself when none match."""
     rows = session.scalars(select(PersonRow.id).where(or_(PersonRow.id == who, PersonRow.name == who)))
     return list(rows) or [who]
 
@@ -105,7 +106,7 @@ def task_query(session: Session, wanted: TaskFilter, rule_ids: Sequence[str]) ->
     if wanted.rule:
         query = query.where(TaskRow.rule_id.in_(rule_ids))
     if wanted.assignee:
-        query = query.where(TaskRow.assignee_id.in_(_assignee_ids(session, wanted.assignee)))
+        query = query.where(TaskRow.assignee_id.in_(person_ids(session, wanted.assignee)))
     if wanted.due_before:
         query = query.where(TaskRow.due_on <= wanted.due_before)
     if wanted.due_after:
