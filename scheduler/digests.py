@@ -9,7 +9,7 @@ the check for an existing digest make a second digest on the same day impossible
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
@@ -22,6 +22,7 @@ from notifiers.render import Item, Section, environment, fit_for_channel, render
 from notifiers.routing import Target, channel_url, targets_for, window_for
 from scheduler.app import App
 from scheduler.materialize import insert_new
+from scheduler.store.engine import in_chunks
 from scheduler.store.models import NoticeRow, OutboxRow, PersonRow, TaskRow, UnitRow
 from scheduler.sweep import ACTIVE_STATES, OVERDUE
 from workflows.calendar import local_date
@@ -80,14 +81,6 @@ class DigestInputs:
     found: dict[str, list[TaskRow]] = field(default_factory=dict)
 
 
-CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
-
-
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 def digest_inputs(
     session: Session, due: Sequence[tuple[str, Sequence[int]]], problem_rules: Sequence[str]
 ) -> DigestInputs:
@@ -96,7 +89,7 @@ def digest_inputs(
     inputs = DigestInputs()
     people = [r.removeprefix(PERSON) for r, _ in due if r.startswith(PERSON)]
     order = (TaskRow.due_at, TaskRow.key)
-    for chunk in _chunks(people):
+    for chunk in in_chunks(people):
         for task in session.scalars(
             select(TaskRow).where(TaskRow.assignee_id.in_(chunk), TaskRow.state.in_(ACTIVE_STATES)).order_by(*order)
         ):
@@ -129,10 +122,10 @@ def digest_inputs(
     channel_tasks = sorted({i for r, notified in due if not r.startswith(PERSON) for i in notified})
     if channel_tasks:
         by_id: dict[int, TaskRow] = {}
-        for chunk in _chunks(channel_tasks):
+        for ids in in_chunks(channel_tasks):
             by_id.update(
                 (t.id, t)
-                for t in session.scalars(select(TaskRow).where(TaskRow.id.in_(chunk), TaskRow.state.in_(ACTIVE_STATES)))
+                for t in session.scalars(select(TaskRow).where(TaskRow.id.in_(ids), TaskRow.state.in_(ACTIVE_STATES)))
             )
         for recipient, notified in due:
             if not recipient.startswith(PERSON):
@@ -332,7 +325,7 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
                 lang=lang,
             )
             report.recipients += 1
-    for chunk in _chunks([recipient for recipient, _ in due]):
+    for chunk in in_chunks([recipient for recipient, _ in due]):
         session.execute(
             update(NoticeRow)
             .where(NoticeRow.recipient.in_(chunk), NoticeRow.digest_day.is_(None))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.directory import load_roster
 from scheduler.materialize import insert_new
+from scheduler.store.engine import in_chunks
 from scheduler.store.models import NoticeRow, ScheduleRow, TaskRow
 from scheduler.sweep import ACTIVE_STATES, OVERDUE
 from workflows.recipients import resolve
@@ -51,11 +52,10 @@ def _load_schedules(session: Session, tasks: Sequence[TaskRow]) -> dict[tuple[st
         wanted.setdefault(task.rule_id, set()).add(task.schedule_key or task.period_key)
     found: dict[tuple[str, str], list[ReminderStep]] = {}
     for rule_id, keys in wanted.items():
-        ordered = sorted(keys)
-        for start in range(0, len(ordered), 500):
+        for chunk in in_chunks(sorted(keys)):
             rows = session.execute(
                 select(ScheduleRow.period_key, ScheduleRow.steps).where(
-                    ScheduleRow.rule_id == rule_id, ScheduleRow.period_key.in_(ordered[start : start + 500])
+                    ScheduleRow.rule_id == rule_id, ScheduleRow.period_key.in_(chunk)
                 )
             )
             for key, steps in rows:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.app import App
 from scheduler.records import DONE_KIND, REVERSAL_KIND, WAIVE_KIND
+from scheduler.store.engine import in_chunks
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow, UnitRow
 from scheduler.sweep import DONE, OVERDUE, RETIRED, WAIVED
 from workflows.dues import dues_for_period, monthly_dues
@@ -239,8 +240,7 @@ def _records(session: Session, task_ids: Sequence[int]) -> dict[int, list[Record
     """The completions and waivers no reversal undid, per task, oldest first."""
     found: dict[int, list[Record]] = defaultdict(list)
     rows: list[CompletionRow] = []
-    for chunk in range(0, len(task_ids), 900):  # SQLite's bound-parameter limit
-        ids = task_ids[chunk : chunk + 900]
+    for ids in in_chunks(task_ids):
         rows.extend(session.scalars(select(CompletionRow).where(CompletionRow.task_id.in_(ids))))
     reversed_ids = {r.reverses_id for r in rows if r.kind == REVERSAL_KIND}
     for row in sorted(rows, key=lambda r: r.id):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from scheduler.store.migrations import SCHEMA_HEAD
 from workflows.i18n import ZhibuError
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 30_000
 TICK_LOCK = 0x7A68_6962_75  # "zhibu": the advisory lock that serializes ticks on PostgreSQL
@@ -162,6 +164,15 @@ def connect_store(url: str) -> Store:
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine)
     return Store(engine=engine, url=url)
+
+
+IN_LIST = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def in_chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``values`` in slices short enough for one ``IN (...)`` list each."""
+    for start in range(0, len(values), IN_LIST):
+        yield values[start : start + IN_LIST]
 
 
 def open_store(url: str, *, create: bool = True) -> Store:
