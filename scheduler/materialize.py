@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -30,8 +30,7 @@ from scheduler.store.models import MetaRow, ScheduleRow, TaskRow, UTCDateTime
 from scheduler.sweep import ACTIVE_STATES, BATCH, RETIRED, state_at
 from workflows.calendar import WorkCalendar, local_date
 from workflows.config.load import LoadedConfig
-from workflows.occurrences import Occurrence, occurrences, window_end
-from workflows.periods import period_containing
+from workflows.occurrences import Occurrence, occurrences_of, window_end
 from workflows.rules import Rule
 
 SYNC_META = "sync"
@@ -44,6 +43,7 @@ class SyncReport:
     """What a sync did."""
 
     skipped: bool = False
+    extended: bool = False  # only the calendar moved on: the new periods were added, nothing else
     created: int = 0
     retired: int = 0
     restored: int = 0
@@ -167,10 +167,15 @@ def insert_tasks(session: Session, found: Sequence[Occurrence], now: datetime) -
     return created
 
 
+def window_ends(rules: Iterable[Rule], today: date, horizon: int) -> dict[str, str]:
+    """The last local date materialized for each rule on ``today`` (moves when a period rolls over)."""
+    return {rule.id: window_end(rule, today, horizon).isoformat() for rule in rules}
+
+
 def sync_stamp(loaded: LoadedConfig, rules: Iterable[Rule], today: date, roster_version: int) -> dict[str, Any]:
     """Everything materialization depends on; equal stamps mean nothing new to create."""
-    periods = sorted({period_containing(rule.every, today).key for rule in rules})
-    return {"config": loaded.fingerprint, "roster": roster_version, "periods": periods}
+    ends = window_ends(rules, today, loaded.config.sync.horizon)
+    return {"config": loaded.fingerprint, "roster": roster_version, "ends": ends}
 
 
 def _set_state(session: Session, task_id: int, before: str, after: str, action: str, now: datetime, actor: str) -> None:
@@ -185,50 +190,47 @@ def _set_state(session: Session, task_id: int, before: str, after: str, action: 
 
 def _retire_and_restore(
     session: Session,
-    rules: Sequence[Rule],
+    rule: Rule | None,
     wanted: dict[tuple[str, str, str, str], Occurrence],
-    today: date,
+    end: date | None,
     now: datetime,
-    horizon: int,
     actor: str,
+    known: Sequence[str] = (),
 ) -> tuple[int, int, int]:
-    """Retire future unfinished tasks nobody wants any more; bring back retired ones wanted again;
-    move open tasks whose date in a person's or unit's record changed (done ones stay)."""
-    ends = {rule.id: window_end(rule, today, horizon) for rule in rules}
-    from_events = {rule.id for rule in rules if rule.on_events}  # their tasks come from events, not periods
+    """Retire future unfinished tasks of ``rule`` nobody wants any more; bring back retired ones
+    wanted again; move open tasks whose date in a person's or unit's record changed (done ones
+    stay). With ``rule`` None: retire the tasks of every rule not in ``known`` (removed ones)."""
+    if rule is not None and rule.on_events:  # their tasks come from events, not periods
+        return 0, 0, 0
     # a chain's later stages are opened by the stage before them, not by periods
     # (a person's chain: the stages its statuses enter by); a stage opened that way is left alone
-    entry_stages = {
-        rule.id: {s.name for s in rule.stages if s.entry} if rule.record_date else {rule.stages[0].name}
-        for rule in rules
-        if rule.stages
-    }
-    candidates = session.execute(
-        select(
-            TaskRow.id,
-            TaskRow.key,
-            TaskRow.rule_id,
-            TaskRow.unit_id,
-            TaskRow.person_id,
-            TaskRow.period_key,
-            TaskRow.period_start,
-            TaskRow.state,
-            TaskRow.schedule_key,
-            TaskRow.stage,
-        ).where(TaskRow.state.in_([*ACTIVE_STATES, RETIRED]), TaskRow.due_at > now)
-    ).all()
+    entry_stages: set[str] | None = None
+    if rule is not None and rule.stages:
+        entry_stages = {s.name for s in rule.stages if s.entry} if rule.record_date else {rule.stages[0].name}
+    query = select(
+        TaskRow.id,
+        TaskRow.rule_id,
+        TaskRow.unit_id,
+        TaskRow.person_id,
+        TaskRow.period_key,
+        TaskRow.period_start,
+        TaskRow.state,
+        TaskRow.schedule_key,
+        TaskRow.stage,
+    ).where(TaskRow.state.in_([*ACTIVE_STATES, RETIRED]), TaskRow.due_at > now)
+    if rule is not None:
+        query = query.where(TaskRow.rule_id == rule.id)
+    else:
+        query = query.where(TaskRow.rule_id.not_in(list(known)), TaskRow.state != RETIRED)
     retire: list[Any] = []
     restore: list[Any] = []
     moved = 0
-    for row in candidates:
-        if row.rule_id in from_events:
-            continue
-        if row.rule_id in entry_stages and (
-            row.stage is not None or row.period_key.rpartition("/")[2] not in entry_stages[row.rule_id]
+    for row in session.execute(query).all():
+        if entry_stages is not None and (
+            row.stage is not None or row.period_key.rpartition("/")[2] not in entry_stages
         ):
             continue
         natural = (row.rule_id, row.unit_id, row.person_id, row.period_key)
-        end = ends.get(row.rule_id)
         unwanted = end is None or (row.period_start <= end and natural not in wanted)
         if row.state == RETIRED:
             if not unwanted and natural in wanted:
@@ -265,6 +267,12 @@ def _move(session: Session, task_id: int, occurrence: Occurrence, now: datetime,
     audit.task_change(session, task_id, at=now, actor=actor, action="move", before={}, after=after)
 
 
+def _add(report: SyncReport, counts: tuple[int, int, int]) -> None:
+    report.retired += counts[0]
+    report.restored += counts[1]
+    report.moved += counts[2]
+
+
 def sync(
     session: Session,
     loaded: LoadedConfig,
@@ -275,7 +283,12 @@ def sync(
     force: bool = False,
     actor: str = audit.DAEMON,
 ) -> SyncReport:
-    """Materialize every occurrence from the last sync (or today) through the horizon."""
+    """Materialize every occurrence from the last sync (or today) through the horizon.
+
+    Rule by rule, so what is held in memory is one rule's window, not the whole org's. When only
+    the calendar moved on (same config, same roster), only the periods that entered the window
+    since the last sync are computed: the work grows with what changed, not with what is stored.
+    """
     serialize(session)  # two processes syncing at once take turns (PostgreSQL)
     config = loaded.config
     zone = ZoneInfo(config.org.timezone)
@@ -284,26 +297,38 @@ def sync(
     previous: dict[str, Any] = dict(meta.value) if meta else {}
     roster_version = int(previous.get("roster_version", 0))
     stamp = sync_stamp(loaded, rules, today, roster_version)
-    if not force and previous.get("stamp") == stamp:
+    before: dict[str, Any] = previous.get("stamp") or {}
+    if not force and before == stamp:
         return SyncReport(skipped=True)
+    # the calendar alone moved: extend each rule's window; nothing can have become unwanted
+    extend = not force and {k: v for k, v in before.items() if k != "ends"} == {
+        k: v for k, v in stamp.items() if k != "ends"
+    }
+    old_ends: dict[str, str] = before.get("ends") or {}
+    extend = extend and set(old_ends) == set(stamp["ends"])
 
-    report = SyncReport()
-    report.directory_changes = sync_directory(session, config, now, actor)
-    session.flush()
+    report = SyncReport(extended=extend)
+    if not extend:
+        report.directory_changes = sync_directory(session, config, now, actor)
+        session.flush()
     roster = load_roster(session)
     # After downtime, start from the day of the last sync so no period is skipped.
     last_day = date.fromisoformat(previous["day"]) if "day" in previous else today
     first = min(last_day, today)
     # what was due before zhibu started tracking is not its business (nor reported overdue)
     start = config.sync.start or date.fromisoformat(previous.get("start", today.isoformat()))
-    found = [
-        o for o in occurrences(rules, roster, zone, workdays, first, today, config.sync.horizon) if o.due_on >= start
-    ]
-    report.created = insert_tasks(session, found, now)
-    wanted = {o.natural_key: o for o in found}
-    report.retired, report.restored, report.moved = _retire_and_restore(
-        session, rules, wanted, today, now, config.sync.horizon, actor
-    )
+    for rule in rules:
+        end = date.fromisoformat(stamp["ends"][rule.id])
+        begin = date.fromisoformat(old_ends[rule.id]) + timedelta(days=1) if extend else first
+        if begin > end:
+            continue
+        found = [o for o in occurrences_of(rule, roster, zone, workdays, begin, end) if o.due_on >= start]
+        report.created += insert_tasks(session, found, now)
+        if not extend:
+            wanted = {o.natural_key: o for o in found}
+            _add(report, _retire_and_restore(session, rule, wanted, end, now, actor))
+    if not extend:  # the tasks of rules no longer in the config
+        _add(report, _retire_and_restore(session, None, {}, None, now, actor, [rule.id for rule in rules]))
     value = {
         "stamp": stamp,
         "day": today.isoformat(),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import shutil
+from datetime import timedelta
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -197,4 +199,67 @@ def test_work_due_before_the_first_sync_is_not_created_nor_overdue(app: App, exa
     tick(later, beijing("2026-03-21 10:00"))
     assert states(later)["zb1/主题党日/2026-03"] == "overdue"
     assert "zb1/主题党日/2026-02" not in states(later)
+    later.store.close()
+
+
+def _plans(app: App) -> dict[str, tuple[object, ...]]:
+    """Each task's key → what materialization decided for it (its state aside: that is the sweep's)."""
+    columns = (
+        TaskRow.opens_at,
+        TaskRow.due_soon_at,
+        TaskRow.due_at,
+        TaskRow.due_on,
+        TaskRow.schedule_key,
+        TaskRow.title,
+        TaskRow.assignee_id,
+        TaskRow.count_required,
+        TaskRow.next_notice_at,
+    )
+    with app.store.reading() as session:
+        return {row[0]: tuple(row[1:]) for row in session.execute(select(TaskRow.key, *columns))}
+
+
+def test_daily_syncs_that_only_extend_the_window_equal_one_full_sync(realistic_config: Path, tmp_path: Path) -> None:
+    """Day after day the calendar alone moves on: each sync adds only the periods that entered the
+    window (``extended``), and the store ends as one full sync over the same days would leave it."""
+    daily = open_app(realistic_config)
+    other = tmp_path / "full"
+    other.mkdir()
+    shutil.copytree(tmp_path / "examples", other / "examples")
+    full_config = other / "zhibu.toml"
+    shutil.copy(realistic_config, full_config)
+    full = open_app(full_config)
+
+    first = beijing("2026-01-01 09:00")
+    kinds: list[str] = []
+    for day in range(455):  # to the end of March 2027
+        with daily.store.writing() as session:
+            report = sync(session, daily.loaded, daily.rules, daily.workdays, first + timedelta(days=day))
+        kinds.append("skipped" if report.skipped else "extended" if report.extended else "full")
+    assert kinds[0] == "full"
+    assert kinds.count("full") == 1  # config and roster never changed
+    assert kinds.count("extended") >= 52  # at least every ISO week (中心组学习)
+
+    with full.store.writing() as session:
+        sync(session, full.loaded, full.rules, full.workdays, first)
+    with full.store.writing() as session:
+        last = sync(session, full.loaded, full.rules, full.workdays, first + timedelta(days=454), force=True)
+    assert not last.extended
+    assert last.retired == 0
+    daily_plans, full_plans = _plans(daily), _plans(full)
+    assert len(daily_plans) > 5_000
+    assert daily_plans == full_plans
+    daily.store.close()
+    full.store.close()
+
+
+def test_a_config_change_after_extended_syncs_is_a_full_sync(app: App, example_config: Path) -> None:
+    tick(app, beijing("2026-01-10 09:00"))
+    assert tick(app, beijing("2026-02-02 09:00")).sync.extended
+    edit_config(example_config, r"^horizon = 1", "horizon = 2")
+    later = open_app(example_config)
+    report = tick(later, beijing("2026-02-02 09:05"))
+    assert not report.sync.skipped
+    assert not report.sync.extended
+    assert "zb1/支委会/2026-04" in states(later)  # the wider window of the new config
     later.store.close()
