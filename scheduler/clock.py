@@ -7,6 +7,10 @@ A process started by a test can be given a running simulated clock through the e
 ``ZHIBU_CLOCK="2026-03-01T08:00+08:00@1760000000x3600"`` means "at the real Unix time
 1760000000 it was 2026-03-01 08:00 in Beijing, and time runs 3600 times faster". It is stateless,
 so a daemon killed and restarted carries on along the same simulated timeline.
+
+``ZHIBU_CLOCK="file:/tmp/now"`` is a stepped clock: the time is the instant written in that file
+(``2026-03-01T08:00+08:00``), moved by whoever drives the simulation — a benchmark steps a daemon
+through a year one day at a time, each tick done before the clock moves on.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from workflows.i18n import UsageError
@@ -23,9 +28,12 @@ from workflows.i18n import UsageError
 _override: datetime | None = None
 CLOCK_ENV = "ZHIBU_CLOCK"
 _CLOCK = re.compile(r"^(?P<start>[^@]+)@(?P<epoch>[0-9.]+)x(?P<speed>[0-9.]+)$")
+_FILE = "file:"
 
 
 def _simulated(spec: str, real: datetime) -> datetime:
+    if spec.startswith(_FILE):
+        return _stepped(Path(spec.removeprefix(_FILE)))
     match = _CLOCK.match(spec.strip())
     if not match:
         raise ValueError(f"{CLOCK_ENV} must look like 2026-03-01T08:00+08:00@1760000000x3600")
@@ -34,6 +42,19 @@ def _simulated(spec: str, real: datetime) -> datetime:
         raise ValueError(f"{CLOCK_ENV} needs a time zone in its start instant")
     elapsed = real - datetime.fromtimestamp(float(match["epoch"]), UTC)
     return (start + elapsed * float(match["speed"])).astimezone(UTC)
+
+
+def _stepped(path: Path) -> datetime:
+    text = path.read_text(encoding="utf-8").strip()
+    instant = datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        raise ValueError(f"{CLOCK_ENV}: {path} must hold an instant with its time zone, not {text!r}")
+    return instant.astimezone(UTC)
+
+
+def stepped() -> bool:
+    """Whether the time is read from a file moved by a driver (see the module's docstring)."""
+    return os.environ.get(CLOCK_ENV, "").strip().startswith(_FILE)
 
 
 def now() -> datetime:

@@ -64,7 +64,10 @@ class Daemon:
         return self.interval or self.app.loaded.config.daemon.tick_interval
 
     def real_interval(self) -> float:
-        """Real seconds between ticks: the interval divided by the simulated clock's speed."""
+        """Real seconds between ticks: the interval divided by the simulated clock's speed (as
+        often as allowed on a stepped clock: a tick whose time has not moved finds nothing to do)."""
+        if clock.stepped():
+            return MIN_REAL_INTERVAL
         return max(MIN_REAL_INTERVAL, self.tick_interval.total_seconds() / clock.simulation_speed())
 
     def run_tick(self, *, force_sync: bool = False) -> TickReport | None:
@@ -162,7 +165,7 @@ class Daemon:
             next_run_time=clock.wall_clock(),
             **options,
         )
-        if clock.simulation_speed() == 1.0:
+        if clock.simulation_speed() == 1.0 and not clock.stepped():
             hour, minute = (int(part) for part in self.app.loaded.config.notify.digest_time.split(":"))
             self.scheduler.add_job(self.run_tick, "cron", hour=hour, minute=minute, id="digest", **options)
             self.scheduler.add_job(

@@ -222,3 +222,25 @@ def test_ten_days_of_downtime_end_in_one_catch_up_digest_each(tmp_path: Path) ->
     )
     assert set(digests.values()) == {1}
     assert set(theme_days.values()) == {"due_soon"}  # due Friday 13 March: within seven days
+
+
+def test_a_stepped_clock_moves_only_when_its_file_is_written(example_config: Path, tmp_path: Path) -> None:
+    """``ZHIBU_CLOCK=file:…``: the daemon's time is what a driver wrote, so a simulation can step it
+    one day at a time and wait for each tick (how the benchmark runs a year)."""
+    instant = tmp_path / "now"
+    instant.write_text("2026-03-02T08:00+08:00", encoding="utf-8")
+    daemon = DaemonProcess(example_config, "--interval", "1d", env={"ZHIBU_CLOCK": f"file:{instant}"})
+    try:
+        assert daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 08:00" in line), daemon.output
+        # it keeps ticking at the same instant until the file moves; each finds nothing new
+        mark = len(daemon.lines)
+        assert daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 08:00: 0 created" in line, after=mark)
+        instant.write_text("2026-04-01T08:00+08:00", encoding="utf-8")
+        line = daemon.wait_for_line(lambda line: "INFO tick 2026-04-01 08:00" in line)
+        assert line is not None, daemon.output
+        assert " 0 created" not in line  # April's and the next quarter's periods entered the window
+        assert "tick 2026-03-1" not in daemon.output  # no day in between was ever seen
+        daemon.signal(signal.SIGTERM)
+        assert daemon.wait(timeout=30) == 0
+    finally:
+        daemon.kill()
