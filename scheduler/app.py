@@ -11,7 +11,8 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from scheduler.store.engine import Store, open_store, resolve_url
+from scheduler.store.engine import Store, open_store
+from scheduler.store.urls import chosen_url
 from workflows.calendar import WorkCalendar, work_calendar
 from workflows.config.load import LoadedConfig, load_config
 from workflows.rules import Rule, rules_from_config
@@ -62,9 +63,7 @@ class App:
 
 def store_url(loaded: LoadedConfig, override: str | None = None) -> str:
     """The store URL from ``--db`` or the config, relative SQLite paths resolved."""
-    url = override or loaded.config.store.url
-    base = Path.cwd() if override else loaded.directory
-    return resolve_url(url, base)
+    return chosen_url(loaded.config.store.url, loaded.directory, override)
 
 
 def open_app(config_path: Path, db_url: str | None = None, *, create: bool = True) -> App:

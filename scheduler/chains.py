@@ -15,8 +15,8 @@ from scheduler.app import App
 from scheduler.directory import load_roster
 from scheduler.materialize import insert_tasks, task_values
 from scheduler.records import DONE_KIND, undo_latest
+from scheduler.states import ACTIVE_STATES, DONE, RETIRED
 from scheduler.store.models import CompletionRow, TaskRow
-from scheduler.sweep import ACTIVE_STATES, DONE, RETIRED
 from workflows.calendar import local_date, local_midnight
 from workflows.i18n import StateError, UsageError
 from workflows.occurrences import build_occurrence, task_key

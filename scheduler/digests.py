@@ -22,9 +22,9 @@ from notifiers.render import Item, Section, environment, fit_for_channel, render
 from notifiers.routing import Target, channel_url, targets_for, window_for
 from scheduler.app import App
 from scheduler.materialize import insert_new
+from scheduler.states import ACTIVE_STATES, OVERDUE
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import NoticeRow, OutboxRow, PersonRow, TaskRow, UnitRow
-from scheduler.sweep import ACTIVE_STATES, OVERDUE
 from workflows.calendar import local_date
 from workflows.i18n import Lang, t
 from workflows.recipients import CHANNEL, PERSON

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from scheduler.app import App
 from scheduler.files import write_atomically
+from scheduler.listing import person_ids, unit_and_descendants
+from scheduler.states import ACTIVE_STATES
 from scheduler.store.models import AuditRow, MetaRow, PersonRow, TaskRow
-from scheduler.sweep import ACTIVE_STATES
-from scheduler.tasks import person_ids, unit_and_descendants
+from scheduler.tasks import session_reader
 
 ICS_META = "ics_export"
 UID_DOMAIN = "zhibu"
@@ -40,9 +41,9 @@ def calendar_bytes(
 
     query = select(TaskRow).where(TaskRow.state.in_(ACTIVE_STATES))
     if unit:
-        query = query.where(TaskRow.unit_id.in_(unit_and_descendants(session, unit)))
+        query = query.where(TaskRow.unit_id.in_(unit_and_descendants(session_reader(session), unit)))
     if person:
-        ids = person_ids(session, person)
+        ids = person_ids(session_reader(session), person)
         query = query.where(or_(TaskRow.assignee_id.in_(ids), TaskRow.person_id.in_(ids)))
     names = dict(session.execute(select(PersonRow.id, PersonRow.name)).all())
     calendar = Calendar()

@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 
 from scheduler import audit
 from scheduler.directory import load_roster, sync_directory
+from scheduler.states import ACTIVE_STATES, RETIRED
 from scheduler.store.engine import serialize
 from scheduler.store.models import MetaRow, ScheduleRow, TaskRow, UTCDateTime
-from scheduler.sweep import ACTIVE_STATES, BATCH, RETIRED, state_at
+from scheduler.sweep import BATCH, state_at
 from workflows.calendar import WorkCalendar, local_date
 from workflows.config.load import LoadedConfig
 from workflows.occurrences import Occurrence, occurrences_of, window_end

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from scheduler.directory import load_roster
 from scheduler.materialize import insert_new
+from scheduler.states import ACTIVE_STATES, OVERDUE
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import NoticeRow, ScheduleRow, TaskRow
-from scheduler.sweep import ACTIVE_STATES, OVERDUE
 from workflows.recipients import resolve
 from workflows.reminders import ReminderStep
 from workflows.roster import Roster

@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler import audit
+from scheduler.states import DONE, RETIRED, WAIVED
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow
-from scheduler.sweep import DONE, RETIRED, WAIVED, state_at
+from scheduler.sweep import state_at
 from workflows.dues import dues_for_period, monthly_dues
 from workflows.i18n import StateError, UsageError
 from workflows.quorum import Attendance, QuorumVerdict, check_quorum

@@ -15,12 +15,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from scheduler import audit
+from scheduler.states import DUE_SOON, OPEN, OVERDUE, UPCOMING
 from scheduler.store.models import TaskRow
 
-UPCOMING, OPEN, DUE_SOON, OVERDUE = "upcoming", "open", "due_soon", "overdue"
-DONE, WAIVED, RETIRED = "done", "waived", "retired"
-ACTIVE_STATES = (UPCOMING, OPEN, DUE_SOON, OVERDUE)
-ALL_STATES = (*ACTIVE_STATES, DONE, WAIVED, RETIRED)
 BATCH = 5_000
 
 

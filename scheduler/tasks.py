@@ -1,4 +1,4 @@
-"""Finding tasks: by the key people paste (``zb1/支委会/2026-11``) or id, and by filters.
+"""Finding a task by the key people paste (``zb1/支委会/2026-11``) or id (by filters: ``listing``).
 
 A key copied from a chat message often carries brackets, quotes, full-width slashes or
 spaces; those are cleaned before the look-up. An unknown key gets its closest matches.
@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from scheduler.store.models import PersonRow, TaskRow, UnitRow
-from scheduler.sweep import DUE_SOON, OPEN, OVERDUE
+from scheduler.store.models import TaskRow, UnitRow
+from scheduler.store.readonly import Reader
 from workflows.i18n import NotFoundError
 
-DEFAULT_STATES = (OPEN, DUE_SOON, OVERDUE)
 _WRAPPERS = "\"'`“”‘’「」『』【】[]()（）<>《》"
 
 
@@ -67,56 +62,6 @@ def find_task(session: Session, text: str, *, for_update: bool = False) -> TaskR
     raise NotFoundError("task.not_found", key=text, suggestions=near)
 
 
-@dataclass
-class TaskFilter:
-    """What ``zhibu list`` asks for; empty fields do not filter."""
-
-    states: Sequence[str] = DEFAULT_STATES
-    unit: str | None = None
-    rule: Sequence[str] = field(default_factory=tuple)
-    assignee: str | None = None
-    due_before: date | None = None
-    due_after: date | None = None
-    limit: int | None = None
-
-
-def unit_and_descendants(session: Session, unit_id: str) -> list[str]:
-    """``unit_id`` and every unit below it (a 党委 sees its branches' tasks)."""
-    parents = dict(session.execute(select(UnitRow.id, UnitRow.parent_id)).all())
-    found, frontier = [unit_id], [unit_id]
-    while frontier:
-        frontier = [child for child, parent in parents.items() if parent in frontier and child not in found]
-        found.extend(frontier)
-    return found
-
-
-def person_ids(session: Session, who: str) -> list[str]:
-    """The ids of the people ``who`` names (an id or a name); ``who`` itself when none match."""
-    rows = session.scalars(select(PersonRow.id).where(or_(PersonRow.id == who, PersonRow.name == who)))
-    return list(rows) or [who]
-
-
-def task_query(session: Session, wanted: TaskFilter, rule_ids: Sequence[str]) -> Select[Any]:
-    """The SELECT for ``wanted``; ``rule_ids`` are the rule ids the --rule names resolved to."""
-    query = select(TaskRow)
-    if wanted.states:
-        query = query.where(TaskRow.state.in_(wanted.states))
-    if wanted.unit:
-        query = query.where(TaskRow.unit_id.in_(unit_and_descendants(session, wanted.unit)))
-    if wanted.rule:
-        query = query.where(TaskRow.rule_id.in_(rule_ids))
-    if wanted.assignee:
-        query = query.where(TaskRow.assignee_id.in_(person_ids(session, wanted.assignee)))
-    if wanted.due_before:
-        query = query.where(TaskRow.due_on <= wanted.due_before)
-    if wanted.due_after:
-        query = query.where(TaskRow.due_on >= wanted.due_after)
-    query = query.order_by(TaskRow.due_at, TaskRow.key)
-    if wanted.limit:
-        query = query.limit(wanted.limit)
-    return query
-
-
-def list_tasks(session: Session, wanted: TaskFilter, rule_ids: Sequence[str] = ()) -> list[TaskRow]:
-    """The tasks matching ``wanted``, soonest due first."""
-    return list(session.scalars(task_query(session, wanted, rule_ids)))
+def session_reader(session: Session) -> Reader:
+    """The listing's plain SQL run in ``session``'s transaction."""
+    return lambda sql, params: [tuple(row) for row in session.execute(text(sql), dict(params))]

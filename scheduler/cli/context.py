@@ -1,20 +1,34 @@
-"""What every command shares: the chosen config, store URL and language, loaded lazily."""
+"""What every command shares: the chosen config, store URL and language, loaded lazily.
+
+Nothing heavy is imported here: a read-only command (``zhibu list``) may answer from the
+config's essentials and the SQLite file alone; the others validate the config and open the
+store through :meth:`Cli.app`.
+"""
 
 from __future__ import annotations
 
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+from zoneinfo import ZoneInfo
 
 import click
 
 from scheduler import clock
-from scheduler.app import App, open_app
-from workflows.config.load import LoadedConfig, load_config
+from scheduler.store.readonly import Reader, sqlite_reader
+from scheduler.store.urls import chosen_url
+from workflows.config.essentials import Essentials, read_essentials
 from workflows.i18n import Lang, t
+
+if TYPE_CHECKING:
+    from scheduler.app import App
+    from workflows.config.load import LoadedConfig
 
 
 @dataclass
@@ -26,6 +40,7 @@ class Cli:
     lang_option: Lang | None
     _app: App | None = field(default=None, repr=False)
     _loaded: LoadedConfig | None = field(default=None, repr=False)
+    _essentials: Essentials | None = field(default=None, repr=False)
 
     @property
     def lang(self) -> Lang:
@@ -33,10 +48,14 @@ class Cli:
         if self.lang_option:
             return self.lang_option
         loaded = self._app.loaded if self._app else self._loaded
-        return loaded.config.org.locale if loaded else "zh"
+        if loaded:
+            return loaded.config.org.locale
+        return cast(Lang, self._essentials.locale) if self._essentials else "zh"
 
     def loaded(self, path: Path | None = None) -> LoadedConfig:
         """The validated config (raises ConfigError, exit 2, listing every problem)."""
+        from workflows.config.load import load_config
+
         if path is not None:
             return load_config(path)
         if self._loaded is None:
@@ -45,9 +64,34 @@ class Cli:
 
     def app(self) -> App:
         """The config and the store, opened once per command."""
+        from scheduler.app import open_app
+
         if self._app is None:
             self._app = open_app(self.config_path, self.db_url)
         return self._app
+
+    def essentials(self) -> Essentials | None:
+        """Store URL, language and zone read from the config file without validating it all."""
+        if self._essentials is None:
+            self._essentials = read_essentials(self.config_path)
+        return self._essentials
+
+    @contextmanager
+    def reader(self, *, needs_app: bool = False) -> Iterator[Reader]:
+        """Plain-SQL reads of the store in one transaction: straight from the SQLite file when
+        it is one at the current schema, else through the opened app (which validates the
+        config and creates or upgrades the store as every command does)."""
+        essentials = None if needs_app or self._app else self.essentials()
+        if essentials is not None:
+            url = chosen_url(essentials.store_url, essentials.directory, self.db_url)
+            with sqlite_reader(url) as fast:
+                if fast is not None:
+                    yield fast
+                    return
+        from scheduler.tasks import session_reader
+
+        with self.app().store.reading() as session:
+            yield session_reader(session)
 
     def t(self, message: str, /, **params: object) -> str:
         """A message in the chosen language."""
@@ -64,7 +108,9 @@ class Cli:
     def now(self, value: str | None) -> datetime:
         """Pin the clock to ``--now`` when given (local to the org's zone) and return now()."""
         if value:
-            clock.set_now(clock.parse_instant(value, self.app().zone))
+            essentials = None if self._app else self.essentials()
+            zone = ZoneInfo(essentials.timezone) if essentials else self.app().zone
+            clock.set_now(clock.parse_instant(value, zone))
         return clock.now()
 
 

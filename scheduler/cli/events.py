@@ -89,8 +89,3 @@ def event_list(cli: Cli, limit: int, as_json: bool) -> None:
             [[r.id, r.kind, r.person_id, r.unit_id, r.happened_on, r.note or ""] for r in rows],
         )
     )
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to ``zhibu``."""
-    group.add_command(event)

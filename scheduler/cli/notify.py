@@ -17,9 +17,9 @@ from scheduler import clock
 from scheduler.cli.context import Cli
 from scheduler.cli.output import json_option, table, to_json
 from scheduler.outbox import FAILED, QUEUED, SENDING, SENT
+from scheduler.states import DUE_SOON, OPEN, OVERDUE
 from scheduler.store.migrations import SCHEMA_HEAD
 from scheduler.store.models import MetaRow, OutboxRow, PersonRow, TaskRow
-from scheduler.sweep import DUE_SOON, OPEN, OVERDUE
 from scheduler.tick import TICK_META
 from workflows.durations import format_duration
 from workflows.i18n import NotFoundError, UsageError
@@ -231,10 +231,3 @@ def status(cli: Cli, now_text: str | None, as_json: bool) -> None:
         cli.warn(cli.t("status.stale", interval=format_duration(interval)))
     if data["stale"]:
         raise SystemExit(1)
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to ``zhibu``."""
-    group.add_command(notify)
-    group.add_command(outbox)
-    group.add_command(status)

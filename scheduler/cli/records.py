@@ -275,14 +275,3 @@ def confirm(cli: Cli, key: str, note: str | None, by: str | None, now_text: str 
         task = find_task(session, key, for_update=True)
         _record(session, app, task, request, now)
     cli.echo(cli.t("rectify.confirmed", key=task.key))
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to ``zhibu``."""
-    group.add_command(done)
-    group.add_command(undo)
-    group.add_command(waive)
-    group.add_command(ack)
-    group.add_command(snooze_command)
-    group.add_command(confirm)
-    group.add_command(sendback)

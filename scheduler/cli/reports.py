@@ -130,9 +130,3 @@ def export_ics(
             unit_tree(session, unit)  # raises with the valid choices
         data = calendar_bytes(session, app, now, unit=unit, person=person, todo=todo)
     _deliver(cli, data, output)
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to ``zhibu``."""
-    group.add_command(report)
-    group.add_command(export)

@@ -73,8 +73,3 @@ def import_people(
         session.flush()
         report = sync(session, app.loaded, app.rules, app.workdays, now)
     cli.echo(cli.t("sync.report", created=report.created, retired=report.retired))
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to ``zhibu``."""
-    group.add_command(import_group)

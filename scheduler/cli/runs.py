@@ -14,9 +14,9 @@ from scheduler.cli.output import json_option, table, to_json
 from scheduler.clock import parse_date
 from scheduler.directory import load_roster
 from scheduler.materialize import sync
+from scheduler.states import DUE_SOON, OPEN, OVERDUE
 from scheduler.store.engine import open_store
 from scheduler.store.models import TaskRow
-from scheduler.sweep import DUE_SOON, OPEN, OVERDUE
 from scheduler.tick import TickReport, tick
 from workflows.calendar import work_calendar
 from workflows.config.load import LoadedConfig
@@ -227,9 +227,3 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
     daemon.on_first_tick = lambda report: print_tick(cli, daemon.app, report, agenda=True)
     cli.echo(cli.t("run.started", interval=format_duration(daemon.tick_interval), url=daemon.app.store.display_url))
     raise SystemExit(daemon.run())
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to ``zhibu``."""
-    for command in (plan, sync_command, tick_command, run):
-        group.add_command(command)

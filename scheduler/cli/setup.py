@@ -70,10 +70,3 @@ def upgrade(cli: Cli) -> None:
     before, after = upgrade_schema(store)
     cli.echo(cli.t("store.current" if before == after else "store.upgraded", head=after))
     store.close()
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to ``zhibu``."""
-    group.add_command(init)
-    group.add_command(check)
-    group.add_command(db)

@@ -139,16 +139,6 @@ def sqlite_url_for(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def resolve_url(url: str, base: Path) -> str:
-    """Make a relative SQLite path relative to ``base`` (the config's folder)."""
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and ":memory:" not in url:
-        rest = url[len("sqlite:///") :]
-        path, sep, query = rest.partition("?")
-        if path and not path.startswith("file:"):
-            return f"sqlite:///{(base / path).resolve()}{sep}{query}"
-    return url
-
-
 def connect_store(url: str) -> Store:
     """A store for ``url`` without looking at its schema (``zhibu db upgrade`` starts here)."""
     try:

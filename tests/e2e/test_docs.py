@@ -3,6 +3,7 @@ and .ci/run runs exactly the README's test command."""
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import click
@@ -17,11 +18,27 @@ TEST_COMMAND = "pip install -e '.[test]' && pytest"
 
 def all_commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
     found: dict[str, click.Command] = {}
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, f"zhibu {prefix}{name} is listed but cannot be loaded"
         found[prefix + name] = command
         if isinstance(command, click.Group):
             found.update(all_commands(command, prefix + name + " "))
     return found
+
+
+def test_every_command_defined_is_reachable() -> None:
+    """The lazy command table names every command the CLI modules define."""
+    reachable = {id(command) for command in all_commands(main).values()}
+    for path in sorted((REPO / "scheduler" / "cli").glob("[!_]*.py")):
+        module = importlib.import_module(f"scheduler.cli.{path.stem}")
+        for name, value in vars(module).items():
+            defined_here = (
+                isinstance(value, click.Command) and getattr(value.callback, "__module__", "") == module.__name__
+            )
+            if defined_here:
+                assert id(value) in reachable, f"{module.__name__}.{name} is not in scheduler.cli.COMMANDS"
 
 
 def test_readme_reference_is_generated_from_the_schema() -> None:

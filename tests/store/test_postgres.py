@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from pathlib import Path
 
@@ -38,6 +39,14 @@ def test_cli_on_postgres(zhibu: CliRun, pg_url: str) -> None:
     assert zhibu("--db", pg_url, "tick", "--now", "2026-04-01T09:00", "-q").exit_code == 0
     overdue = zhibu("--db", pg_url, "list", "--status", "overdue", "--unit", "zb1", "--rule", "党员大会")
     assert "zb1/党员大会/2026Q1" in overdue.output
+    # the listing's plain SQL on PostgreSQL: date parameters, names, aware instants
+    march = zhibu("--db", pg_url, "list", "--status", "all", "--due-after", "2026-03-01", "--due-before", "2026-03-31")
+    keys = {line.split()[1] for line in march.output.splitlines()[2:]}
+    assert "zb1/党员大会/2026Q1" in keys
+    assert all(line.split()[3].startswith("2026-03") for line in march.output.splitlines()[2:])
+    listed = zhibu("--db", pg_url, "list", "--unit", "zb1", "--assignee", "张伟", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert {item["assignee_name"] for item in json.loads(listed.output)} == {"张伟"}
 
 
 def test_two_processes_sync_at_once_on_postgres(example_config: Path, pg_url: str) -> None:

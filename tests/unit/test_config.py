@@ -9,7 +9,7 @@ import pytest
 
 from scheduler.cli.setup import starter_config
 from tests.conftest import EXAMPLE
-from workflows.config import ConfigError, load_config, parse_config
+from workflows.config.load import ConfigError, load_config, parse_config
 
 MINIMAL = """
 [org]

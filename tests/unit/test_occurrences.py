@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import EXAMPLE, SHANGHAI
 from workflows.calendar import RestDayPolicy, work_calendar
-from workflows.config import load_config
+from workflows.config.load import load_config
 from workflows.occurrences import occurrences, occurrences_of
 from workflows.periods import PeriodKind, period_containing
 from workflows.roster import Person, Roster, Unit, roster_from_config

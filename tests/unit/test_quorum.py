@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import EXAMPLE
-from workflows.config import load_config
+from workflows.config.load import load_config
 from workflows.i18n import UsageError
 from workflows.quorum import Attendance, check_quorum
 from workflows.roster import roster_from_config

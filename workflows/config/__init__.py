@@ -1,6 +1,2 @@
-"""The configuration file: schema, loading, validation with located errors."""
-
-from workflows.config.load import ConfigError, ConfigIssue, LoadedConfig, load_config, parse_config
-from workflows.config.schema import Config
-
-__all__ = ["Config", "ConfigError", "ConfigIssue", "LoadedConfig", "load_config", "parse_config"]
+"""The configuration file: schema (``schema``), loading and validation with located errors
+(``load``), and the few settings light commands read without validating (``essentials``)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
+from workflows.config.essentials import expand_env
 from workflows.config.locate import Path as KeyPath
 from workflows.config.locate import key_lines, line_of
 from workflows.config.schema import Config, PersonEntry, suggestion
@@ -133,9 +133,6 @@ class LoadedConfig:
         return {person.id: person for person in self.config.people}
 
 
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-
-
 def _substitute_env(value: Any, path: KeyPath, issues: list[ConfigIssue]) -> Any:
     """Replace ``${VAR}`` (or ``${VAR:-default}``) in every string, so secrets stay out of files."""
     if isinstance(value, dict):
@@ -144,16 +141,7 @@ def _substitute_env(value: Any, path: KeyPath, issues: list[ConfigIssue]) -> Any
         return [_substitute_env(v, (*path, i), issues) for i, v in enumerate(value)]
     if not isinstance(value, str):
         return value
-
-    def replace(match: re.Match[str]) -> str:
-        name, default = match.group(1), match.group(2)
-        found = os.environ.get(name, default)
-        if found is None:
-            issues.append(ConfigIssue(path, "config.env_missing", {"var": name}))
-            return ""
-        return found
-
-    return _ENV.sub(replace, value)
+    return expand_env(value, lambda name: issues.append(ConfigIssue(path, "config.env_missing", {"var": name})))
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from workflows.calendar import ANCHOR_ALIASES, Anchor, RestDayPolicy
+from workflows.config.essentials import DEFAULT_LOCALE, DEFAULT_STORE_URL, DEFAULT_TIMEZONE
 from workflows.durations import parse_duration
 from workflows.periods import PeriodKind
 from workflows.vocabulary import (
@@ -177,10 +178,12 @@ class OrgSection(Section):
 
     name: str = Field(**describe("组织名称，出现在提醒和报表中", "Name shown in reminders and reports", "某局机关党委"))
     timezone: Timezone = Field(
-        "Asia/Shanghai",
+        DEFAULT_TIMEZONE,
         **describe("计算周期、截止日期用的时区", "Zone in which periods and deadlines are computed"),
     )
-    locale: Literal["zh", "en"] = Field("zh", **describe("界面语言：zh 或 en", "Language of messages: zh or en"))
+    locale: Literal["zh", "en"] = Field(
+        DEFAULT_LOCALE, **describe("界面语言：zh 或 en", "Language of messages: zh or en")
+    )
     calendar: str = Field(
         "CN",
         **describe(
@@ -205,7 +208,7 @@ class StoreSection(Section):
     """[store] — where tasks and records are kept."""
 
     url: str = Field(
-        "sqlite:///zhibu.db",
+        DEFAULT_STORE_URL,
         **describe(
             "数据库地址（SQLAlchemy URL）；SQLite 相对路径相对于配置文件所在目录",
             "Database URL (SQLAlchemy); a relative SQLite path is relative to the config file",
