@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from scheduler.directory import load_roster
@@ -22,6 +22,7 @@ from scheduler.materialize import insert_new
 from scheduler.states import ACTIVE_STATES, OVERDUE
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import NoticeRow, ScheduleRow, TaskRow
+from scheduler.sweep import BATCH
 from workflows.recipients import resolve
 from workflows.reminders import ReminderStep
 from workflows.roster import Roster
@@ -44,7 +45,25 @@ class FireReport:
     urgent: list[tuple[int, str, str]] = field(default_factory=list)  # (task id, step, recipient)
 
 
-def _load_schedules(session: Session, tasks: Sequence[TaskRow]) -> dict[tuple[str, str], list[ReminderStep]]:
+# what firing reads of a task (as plain rows: a morning can fire tens of thousands)
+FIRING_COLUMNS = (
+    TaskRow.id,
+    TaskRow.state,
+    TaskRow.rule_id,
+    TaskRow.schedule_key,
+    TaskRow.period_key,
+    TaskRow.unit_id,
+    TaskRow.person_id,
+    TaskRow.assignee_id,
+    TaskRow.notice_index,
+    TaskRow.acked_at,
+    TaskRow.snoozed_until,
+    TaskRow.urgent,
+    TaskRow.escalation_level,
+)
+
+
+def _load_schedules(session: Session, tasks: Sequence[Any]) -> dict[tuple[str, str], list[ReminderStep]]:
     """The reminder schedules of ``tasks``, read per rule in chunks (not one query per task:
     birthdays and record dates give every task a schedule of its own)."""
     wanted: dict[str, set[str]] = {}
@@ -63,11 +82,11 @@ def _load_schedules(session: Session, tasks: Sequence[TaskRow]) -> dict[tuple[st
     return found
 
 
-def _steps(cache: dict[tuple[str, str], list[ReminderStep]], task: TaskRow) -> list[ReminderStep]:
+def _steps(cache: dict[tuple[str, str], list[ReminderStep]], task: Any) -> list[ReminderStep]:
     return cache.get((task.rule_id, task.schedule_key or task.period_key), [])
 
 
-def _due_steps(task: TaskRow, steps: list[ReminderStep], now: datetime) -> tuple[list[ReminderStep], int]:
+def _due_steps(task: Any, steps: list[ReminderStep], now: datetime) -> tuple[list[ReminderStep], int]:
     """The steps of ``task`` that fire now, and the index of the next one still to come."""
     index = task.notice_index
     fired: list[ReminderStep] = []
@@ -88,11 +107,14 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
     # by the next_notice_at index alone: a filter on state would let SQLite pick a state index and
     # walk every active task; closed tasks have no next notice, and any left over are skipped below
     tasks = []
-    for task in session.scalars(select(TaskRow).where(TaskRow.next_notice_at <= now).order_by(TaskRow.id)):
+    closed = []
+    for task in session.execute(select(*FIRING_COLUMNS).where(TaskRow.next_notice_at <= now).order_by(TaskRow.id)):
         if task.state in ACTIVE_STATES:
             tasks.append(task)
         else:
-            task.next_notice_at = None  # closed: nothing more to say about it
+            closed.append({"id": task.id, "next_notice_at": None})  # nothing more to say about it
+    if closed:
+        session.execute(update(TaskRow), closed)
     if not tasks:
         return report
     rosters: list[Roster] = []  # loaded on the first role or leader reference, not every tick
@@ -106,9 +128,10 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
 
     cache = _load_schedules(session, tasks)
     rows: list[dict[str, Any]] = []
+    moved: list[dict[str, Any]] = []  # each task's next notice, index and escalation level
     for task in tasks:
         if task.snoozed_until is not None and task.snoozed_until > now:
-            task.next_notice_at = task.snoozed_until
+            moved.append({"id": task.id, "next_notice_at": task.snoozed_until})
             continue
         steps = _steps(cache, task)
         fired, index = _due_steps(task, steps, now)
@@ -137,11 +160,20 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
             )
             if task.urgent:
                 report.urgent.append((task.id, step.name, recipient))
+        level = task.escalation_level
         escalations = [s for s in fired if s.escalation]
         if escalations:
-            task.escalation_level = max(task.escalation_level, int(escalations[-1].name.split(":")[1]))
-        task.notice_index = index
-        task.next_notice_at = steps[index].at if index < len(steps) else None
+            level = max(level, int(escalations[-1].name.split(":")[1]))
+        moved.append(
+            {
+                "id": task.id,
+                "notice_index": index,
+                "next_notice_at": steps[index].at if index < len(steps) else None,
+                "escalation_level": level,
+            }
+        )
+    for start in range(0, len(moved), BATCH):  # UPDATE … WHERE id = ? for each, in batches
+        session.execute(update(TaskRow), moved[start : start + BATCH])
     report.notices = insert_new(session, NOTICE_TABLE, rows)
     session.flush()
     return report
