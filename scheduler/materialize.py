@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -77,7 +78,11 @@ def _sqlite_value(column_type: Any) -> Callable[[Any], Any]:
         return lambda value: None if value is None else int(value)
     if isinstance(column_type, SAJSON):
         return lambda value: None if value is None else json.dumps(value)
-    return lambda value: value
+    return _as_is
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 @lru_cache(maxsize=65_536)
@@ -94,10 +99,17 @@ def _insert_new_sqlite(session: Session, table: Table, rows: Sequence[dict[str, 
     """SQLite's fast path: one prepared INSERT OR IGNORE through the driver's executemany, whose
     rowcount sums the rows really inserted; the values converted as SQLAlchemy would store them."""
     columns = list(rows[0])
-    convert = [_sqlite_value(table.c[name].type) for name in columns]
+    convert = [(index, _sqlite_value(table.c[name].type)) for index, name in enumerate(columns)]
+    convert = [(index, f) for index, f in convert if f is not _as_is]
     placeholders = ", ".join("?" * len(columns))
     sql = f"INSERT OR IGNORE INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
-    values = [tuple(f(row[name]) for f, name in zip(convert, columns, strict=True)) for row in rows]
+    get = itemgetter(*columns)
+    values = []
+    for row in rows:
+        value = list(get(row))
+        for index, f in convert:
+            value[index] = f(value[index])
+        values.append(value)
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(sql, values)
