@@ -9,10 +9,10 @@ retires its future open tasks; history stays.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import itemgetter
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -33,9 +33,11 @@ from scheduler.sweep import BATCH, state_at
 from workflows.calendar import WorkCalendar, local_date
 from workflows.config.load import LoadedConfig
 from workflows.occurrences import Occurrence, occurrences_of, window_end
+from workflows.roster import Roster
 from workflows.rules import Rule
 
 SYNC_META = "sync"
+Natural = tuple[str, str, str, str]  # (rule, unit, person, period): what makes a task unique
 TASK_TABLE = cast(Table, TaskRow.__table__)
 SCHEDULE_TABLE = cast(Table, ScheduleRow.__table__)
 
@@ -204,15 +206,18 @@ def _set_state(session: Session, task_id: int, before: str, after: str, action: 
 def _retire_and_restore(
     session: Session,
     rule: Rule | None,
-    wanted: dict[tuple[str, str, str, str], Occurrence],
+    wanted: Mapping[Natural, str],
     end: date | None,
     now: datetime,
     actor: str,
     known: Sequence[str] = (),
+    again: Callable[[set[Natural]], dict[Natural, Occurrence]] = lambda _: {},
 ) -> tuple[int, int, int]:
     """Retire future unfinished tasks of ``rule`` nobody wants any more; bring back retired ones
     wanted again; move open tasks whose date in a person's or unit's record changed (done ones
-    stay). With ``rule`` None: retire the tasks of every rule not in ``known`` (removed ones)."""
+    stay). ``wanted`` maps each wanted natural key to its schedule; ``again`` computes the few
+    occurrences a restore or a move needs in full. With ``rule`` None: retire the tasks of every
+    rule not in ``known`` (removed ones)."""
     if rule is not None and rule.on_events:  # their tasks come from events, not periods
         return 0, 0, 0
     # a chain's later stages are opened by the stage before them, not by periods
@@ -237,8 +242,9 @@ def _retire_and_restore(
         query = query.where(TaskRow.rule_id.not_in(list(known)), TaskRow.state != RETIRED)
     retire: list[Any] = []
     restore: list[Any] = []
-    moved = 0
-    for row in session.execute(query).all():
+    move: list[Any] = []
+    # streamed (an ORM select is buffered whole unless told): a first sync meets every task it wrote
+    for row in session.execute(query.execution_options(yield_per=BATCH)):
         if entry_stages is not None and (
             row.stage is not None or row.period_key.rpartition("/")[2] not in entry_stages
         ):
@@ -250,16 +256,20 @@ def _retire_and_restore(
                 restore.append(row)
         elif unwanted:
             retire.append(row)
-        elif natural in wanted and wanted[natural].schedule != (row.schedule_key or row.period_key):
-            _move(session, row.id, wanted[natural], now, actor)
-            moved += 1
+        elif natural in wanted and wanted[natural] != (row.schedule_key or row.period_key):
+            move.append(row)
     for row in retire:
         _set_state(session, row.id, row.state, RETIRED, "retire", now, actor)
+    full = (
+        again({(r.rule_id, r.unit_id, r.person_id, r.period_key) for r in (*restore, *move)}) if restore or move else {}
+    )
     for row in restore:  # back with the dates of the occurrence wanted again
-        wanted_again = wanted[(row.rule_id, row.unit_id, row.person_id, row.period_key)]
+        wanted_again = full[(row.rule_id, row.unit_id, row.person_id, row.period_key)]
         state = state_at(now, wanted_again.opens_at, wanted_again.due_soon_at, wanted_again.due_at)
         _set_state(session, row.id, RETIRED, state, "restore", now, actor)
-    return len(retire), len(restore), moved
+    for row in move:
+        _move(session, row.id, full[(row.rule_id, row.unit_id, row.person_id, row.period_key)], now, actor)
+    return len(retire), len(restore), len(move)
 
 
 def _move(session: Session, task_id: int, occurrence: Occurrence, now: datetime, actor: str) -> None:
@@ -278,6 +288,39 @@ def _move(session: Session, task_id: int, occurrence: Occurrence, now: datetime,
     session.execute(update(TaskRow).where(TaskRow.id == task_id).values(**values))
     after = {"due_on": occurrence.due_on.isoformat(), "state": values["state"]}
     audit.task_change(session, task_id, at=now, actor=actor, action="move", before={}, after=after)
+
+
+def _occurrences_from(
+    rule: Rule,
+    roster: Roster,
+    zone: ZoneInfo,
+    workdays: WorkCalendar,
+    begin: date,
+    end: date,
+    start: date,
+) -> Iterator[Occurrence]:
+    """The occurrences of ``rule`` in periods overlapping ``[begin, end]``, due from ``start`` on."""
+    return (o for o in occurrences_of(rule, roster, zone, workdays, begin, end) if o.due_on >= start)
+
+
+def _insert_streamed(session: Session, found: Iterable[Occurrence], now: datetime) -> tuple[int, dict[Natural, str]]:
+    """Insert in batches; return how many were new and each natural key's schedule (what is held
+    is the keys of one rule, not its occurrences: a province's talk pairs are millions)."""
+    created = 0
+    wanted: dict[Natural, str] = {}
+    batch: list[Occurrence] = []
+    for occurrence in found:
+        wanted[occurrence.natural_key] = occurrence.schedule
+        batch.append(occurrence)
+        if len(batch) == BATCH:
+            created += insert_tasks(session, batch, now)
+            batch = []
+    return created + insert_tasks(session, batch, now), wanted
+
+
+def _only(source: Callable[[], Iterator[Occurrence]], keys: set[Natural]) -> dict[Natural, Occurrence]:
+    """The occurrences with these natural keys, computed again from ``source``."""
+    return {o.natural_key: o for o in source() if o.natural_key in keys}
 
 
 def _add(report: SyncReport, counts: tuple[int, int, int]) -> None:
@@ -335,11 +378,12 @@ def sync(
         begin = date.fromisoformat(old_ends[rule.id]) + timedelta(days=1) if extend else first
         if begin > end:
             continue
-        found = [o for o in occurrences_of(rule, roster, zone, workdays, begin, end) if o.due_on >= start]
-        report.created += insert_tasks(session, found, now)
+        source = partial(_occurrences_from, rule, roster, zone, workdays, begin, end, start)
+        created, wanted = _insert_streamed(session, source(), now)
+        report.created += created
         if not extend:
-            wanted = {o.natural_key: o for o in found}
-            _add(report, _retire_and_restore(session, rule, wanted, end, now, actor))
+            again = partial(_only, source)
+            _add(report, _retire_and_restore(session, rule, wanted, end, now, actor, again=again))
     if not extend:  # the tasks of rules no longer in the config
         _add(report, _retire_and_restore(session, None, {}, None, now, actor, [rule.id for rule in rules]))
     value = {

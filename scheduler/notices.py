@@ -9,7 +9,7 @@ a snoozed task (``zhibu snooze``) waits until its snooze ends.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -106,17 +106,7 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
     report = FireReport()
     # by the next_notice_at index alone: a filter on state would let SQLite pick a state index and
     # walk every active task; closed tasks have no next notice, and any left over are skipped below
-    tasks = []
-    closed = []
-    for task in session.execute(select(*FIRING_COLUMNS).where(TaskRow.next_notice_at <= now).order_by(TaskRow.id)):
-        if task.state in ACTIVE_STATES:
-            tasks.append(task)
-        else:
-            closed.append({"id": task.id, "next_notice_at": None})  # nothing more to say about it
-    if closed:
-        session.execute(update(TaskRow), closed)
-    if not tasks:
-        return report
+    due = list(session.scalars(select(TaskRow.id).where(TaskRow.next_notice_at <= now).order_by(TaskRow.id)))
     rosters: list[Roster] = []  # loaded on the first role or leader reference, not every tick
 
     def roster_for(ref: str) -> Roster:
@@ -126,6 +116,34 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
             rosters.append(load_roster(session))
         return rosters[0]
 
+    for start in range(0, len(due), BATCH):  # a morning of tens of thousands, a batch at a time
+        chunk = due[start : start + BATCH]
+        tasks = []
+        closed = []
+        in_chunk = TaskRow.id.between(chunk[0], chunk[-1]), TaskRow.next_notice_at <= now
+        for task in session.execute(select(*FIRING_COLUMNS).where(*in_chunk)):
+            if task.state in ACTIVE_STATES:
+                tasks.append(task)
+            else:
+                closed.append({"id": task.id, "next_notice_at": None})  # nothing more to say about it
+        if closed:
+            session.execute(update(TaskRow), closed)
+        _fire(session, tasks, now, unit_channels, roster_for, report)
+    session.flush()
+    return report
+
+
+def _fire(
+    session: Session,
+    tasks: Sequence[Any],
+    now: datetime,
+    unit_channels: Mapping[str, str],
+    roster_for: Callable[[str], Roster],
+    report: FireReport,
+) -> None:
+    """Fire the due steps of ``tasks`` (rows of :data:`FIRING_COLUMNS`), adding to ``report``."""
+    if not tasks:
+        return
     cache = _load_schedules(session, tasks)
     rows: list[dict[str, Any]] = []
     moved: list[dict[str, Any]] = []  # each task's next notice, index and escalation level
@@ -172,8 +190,5 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
                 "escalation_level": level,
             }
         )
-    for start in range(0, len(moved), BATCH):  # UPDATE … WHERE id = ? for each, in batches
-        session.execute(update(TaskRow), moved[start : start + BATCH])
-    report.notices = insert_new(session, NOTICE_TABLE, rows)
-    session.flush()
-    return report
+    session.execute(update(TaskRow), moved)  # UPDATE … WHERE id = ? for each
+    report.notices += insert_new(session, NOTICE_TABLE, rows)
