@@ -1,6 +1,6 @@
 """zhibu's benchmarks: every figure next to a baseline measured in the same process and run.
 
-    python -m bench                       # everything at the default sizes (about 15 minutes)
+    python -m bench                       # everything at the default sizes (about 50 minutes)
     python -m bench --only sweep list     # some of them
     python -m bench --size province --only materialize   # the province (under 10 minutes)
 
@@ -9,7 +9,7 @@ Benchmarks (see README, *Performance*):
   sweep        one tick's state changes and notices over 100k and 1M stored tasks, same changes
   list         `zhibu list --status overdue` (a whole cold process) vs Taskwarrior `task overdue`
   naive        one APScheduler job per reminder (SQLAlchemyJobStore) vs `zhibu run`, city size
-  daemon       `zhibu run` through a simulated year (weekly ticks, the 局 by default): RSS, CPU/tick, idle CPU
+  daemon       `zhibu run` through 2026 on a stepped clock (a tick a day, city size): RSS, CPU/tick, idle CPU
   digests      the daily digests of the org: messages rendered and queued per second
 
 Nothing here asserts: it prints what it measured. Timings are noisy on shared machines, which is
@@ -629,7 +629,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif name == "naive":
             rows.append(bench_naive(SIZES[args.size or "city"], folder("naive")))
         elif name == "daemon":
-            rows.append(bench_daemon(SIZES[args.size or "ju"], folder("daemon")))
+            rows.append(bench_daemon(SIZES[args.size or "city"], folder("daemon")))
         elif name == "digests":
             rows.append(bench_digests(SIZES[args.size or "city"], folder("digests")))
         print(f"  done after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
