@@ -1,11 +1,12 @@
 """zhibu's benchmarks: every figure next to a baseline measured in the same process and run.
 
-    python -m bench                       # everything at the default sizes (about 50 minutes)
+    python -m bench                       # everything at the default sizes (about 35 minutes)
     python -m bench --only sweep list     # some of them
-    python -m bench --size province --only materialize   # the province (under 10 minutes)
+    python -m bench --size province                # the province: a month of it (under 10 minutes)
+    python -m bench --size province --span quarter # a quarter (about 12 minutes)
 
 Benchmarks (see README, *Performance*):
-  materialize  a year of tasks for an org (a quarter for the province) vs raw sqlite3 executemany
+  materialize  a year of tasks for an org (a month for the province) vs raw sqlite3 executemany
   sweep        one tick's state changes and notices over 100k and 1M stored tasks, same changes
   list         `zhibu list --status overdue` (a whole cold process) vs Taskwarrior `task overdue`
   naive        one APScheduler job per reminder (SQLAlchemyJobStore) vs `zhibu run`, city size
@@ -125,12 +126,19 @@ def _batches(items: Iterator[Any], size: int = 20_000) -> Iterator[list[Any]]:
         yield batch
 
 
-def bench_materialize(size: Size, work: Path) -> Row:
+SPANS = {
+    "month": (date(2026, 1, 31), "January 2026"),
+    "quarter": (date(2026, 3, 31), "Q1 2026"),
+    "year": (date(2026, 12, 31), "2026"),
+}
+
+
+def bench_materialize(size: Size, work: Path, span_name: str | None = None) -> Row:
     from scheduler.materialize import insert_tasks
     from scheduler.store.engine import open_store
 
-    last = date(2026, 3, 31) if size.name == "province" else date(2026, 12, 31)
-    span = "Q1 2026" if size.name == "province" else "2026"
+    # a province's year is 22 million rows: its default is a month, to stay under 10 minutes
+    last, span = SPANS[span_name or ("month" if size.name == "province" else "year")]
     now = datetime(2025, 12, 31, 12, tzinfo=SHANGHAI)
     store = open_store(f"sqlite:///{work / 'zhibu.db'}")
     _, occurrences = _occurrences(size, work / "org", last)
@@ -601,6 +609,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--only", nargs="*", choices=BENCHMARKS, help="default: all (with --size province: materialize)"
     )
+    parser.add_argument(
+        "--span", choices=sorted(SPANS), help="what materialize creates (default: a year; a month for the province)"
+    )
     parser.add_argument("--keep", type=Path, help="keep the work files in this folder")
     args = parser.parse_args(argv)
     if args.only is None:
@@ -621,7 +632,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"… {name}", file=sys.stderr, flush=True)
         if name == "materialize":
             for size in [SIZES[args.size]] if args.size else [SIZES["ju"], SIZES["city"]]:
-                rows.append(bench_materialize(size, folder(f"materialize-{size.name}")))
+                rows.append(bench_materialize(size, folder(f"materialize-{size.name}"), args.span))
         elif name == "sweep":
             rows.extend(bench_sweep(folder("sweep")))
         elif name == "list":
