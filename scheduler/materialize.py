@@ -356,12 +356,11 @@ def sync(
     before: dict[str, Any] = previous.get("stamp") or {}
     if not force and before == stamp:
         return SyncReport(skipped=True)
-    # the calendar alone moved: extend each rule's window; nothing can have become unwanted
-    extend = not force and {k: v for k, v in before.items() if k != "ends"} == {
-        k: v for k, v in stamp.items() if k != "ends"
-    }
+    # the calendar alone moved (same config, roster and rules): extend each rule's window;
+    # nothing can have become unwanted
     old_ends: dict[str, str] = before.get("ends") or {}
-    extend = extend and set(old_ends) == set(stamp["ends"])
+    unchanged = (before.get("config"), before.get("roster"), set(old_ends))
+    extend = not force and unchanged == (stamp["config"], stamp["roster"], set(stamp["ends"]))
 
     report = SyncReport(extended=extend)
     if not extend:
