@@ -205,25 +205,23 @@ def _set_state(session: Session, task_id: int, before: str, after: str, action: 
 
 def _retire_and_restore(
     session: Session,
-    rule: Rule | None,
+    rule: Rule,
     wanted: Mapping[Natural, str],
-    end: date | None,
+    end: date,
     now: datetime,
     actor: str,
-    known: Sequence[str] = (),
-    again: Callable[[set[Natural]], dict[Natural, Occurrence]] = lambda _: {},
+    again: Callable[[set[Natural]], dict[Natural, Occurrence]],
 ) -> tuple[int, int, int]:
     """Retire future unfinished tasks of ``rule`` nobody wants any more; bring back retired ones
     wanted again; move open tasks whose date in a person's or unit's record changed (done ones
     stay). ``wanted`` maps each wanted natural key to its schedule; ``again`` computes the few
-    occurrences a restore or a move needs in full. With ``rule`` None: retire the tasks of every
-    rule not in ``known`` (removed ones)."""
-    if rule is not None and rule.on_events:  # their tasks come from events, not periods
+    occurrences a restore or a move needs in full."""
+    if rule.on_events:  # their tasks come from events, not periods
         return 0, 0, 0
     # a chain's later stages are opened by the stage before them, not by periods
     # (a person's chain: the stages its statuses enter by); a stage opened that way is left alone
     entry_stages: set[str] | None = None
-    if rule is not None and rule.stages:
+    if rule.stages:
         entry_stages = {s.name for s in rule.stages if s.entry} if rule.record_date else {rule.stages[0].name}
     query = select(
         TaskRow.id,
@@ -235,11 +233,7 @@ def _retire_and_restore(
         TaskRow.state,
         TaskRow.schedule_key,
         TaskRow.stage,
-    ).where(TaskRow.state.in_([*ACTIVE_STATES, RETIRED]), TaskRow.due_at > now)
-    if rule is not None:
-        query = query.where(TaskRow.rule_id == rule.id)
-    else:
-        query = query.where(TaskRow.rule_id.not_in(list(known)), TaskRow.state != RETIRED)
+    ).where(TaskRow.rule_id == rule.id, TaskRow.state.in_([*ACTIVE_STATES, RETIRED]), TaskRow.due_at > now)
     retire: list[Any] = []
     restore: list[Any] = []
     move: list[Any] = []
@@ -250,7 +244,7 @@ def _retire_and_restore(
         ):
             continue
         natural = (row.rule_id, row.unit_id, row.person_id, row.period_key)
-        unwanted = end is None or (row.period_start <= end and natural not in wanted)
+        unwanted = row.period_start <= end and natural not in wanted
         if row.state == RETIRED:
             if not unwanted and natural in wanted:
                 restore.append(row)
@@ -270,6 +264,18 @@ def _retire_and_restore(
     for row in move:
         _move(session, row.id, full[(row.rule_id, row.unit_id, row.person_id, row.period_key)], now, actor)
     return len(retire), len(restore), len(move)
+
+
+def _retire_removed(session: Session, known: Sequence[str], now: datetime, actor: str) -> int:
+    """Retire the future unfinished tasks of rules no longer in the config (``known`` are those
+    still in it); their history stays."""
+    query = select(TaskRow.id, TaskRow.state).where(
+        TaskRow.rule_id.not_in(list(known)), TaskRow.state.in_(ACTIVE_STATES), TaskRow.due_at > now
+    )
+    retire = session.execute(query).all()
+    for row in retire:
+        _set_state(session, row.id, row.state, RETIRED, "retire", now, actor)
+    return len(retire)
 
 
 def _move(session: Session, task_id: int, occurrence: Occurrence, now: datetime, actor: str) -> None:
@@ -383,8 +389,8 @@ def sync(
         if not extend:
             again = partial(_only, source)
             _add(report, _retire_and_restore(session, rule, wanted, end, now, actor, again=again))
-    if not extend:  # the tasks of rules no longer in the config
-        _add(report, _retire_and_restore(session, None, {}, None, now, actor, [rule.id for rule in rules]))
+    if not extend:
+        report.retired += _retire_removed(session, [rule.id for rule in rules], now, actor)
     value = {
         "stamp": stamp,
         "day": today.isoformat(),
