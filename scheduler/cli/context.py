@@ -77,11 +77,11 @@ class Cli:
         return self._essentials
 
     @contextmanager
-    def reader(self, *, needs_app: bool = False) -> Iterator[Reader]:
+    def reader(self) -> Iterator[Reader]:
         """Plain-SQL reads of the store in one transaction: straight from the SQLite file when
         it is one at the current schema, else through the opened app (which validates the
         config and creates or upgrades the store as every command does)."""
-        essentials = None if needs_app or self._app else self.essentials()
+        essentials = None if self._app else self.essentials()  # an opened app is used as it is
         if essentials is not None:
             url = chosen_url(essentials.store_url, essentials.directory, self.db_url)
             with sqlite_reader(url) as fast:
