@@ -9,11 +9,11 @@ SQLITE_PREFIX = "sqlite:///"
 
 def resolve_url(url: str, base: Path) -> str:
     """Make a relative SQLite path relative to ``base`` (the config's folder)."""
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and ":memory:" not in url:
-        rest = url[len("sqlite:///") :]
+    if url.startswith(SQLITE_PREFIX) and not url.startswith(SQLITE_PREFIX + "/") and ":memory:" not in url:
+        rest = url[len(SQLITE_PREFIX) :]
         path, sep, query = rest.partition("?")
         if path and not path.startswith("file:"):
-            return f"sqlite:///{(base / path).resolve()}{sep}{query}"
+            return f"{SQLITE_PREFIX}{(base / path).resolve()}{sep}{query}"
     return url
 
 
