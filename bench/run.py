@@ -96,7 +96,8 @@ def _stored(value: Any) -> Any:
 # --------------------------------------------------------------------------- 1. materialize
 
 
-def _occurrences(size: Size, folder: Path, last: date) -> tuple[Any, Iterator[Any]]:
+def _occurrences(size: Size, folder: Path, last: date) -> Iterator[Any]:
+    """Write the org for ``size`` and yield every occurrence of its rules from 2026-01-01 to ``last``."""
     from workflows.calendar import work_calendar
     from workflows.config.load import load_config
     from workflows.occurrences import occurrences_of
@@ -112,7 +113,7 @@ def _occurrences(size: Size, folder: Path, last: date) -> tuple[Any, Iterator[An
         for rule in rules_from_config(loaded.config):
             yield from occurrences_of(rule, roster, SHANGHAI, workdays, date(2026, 1, 1), last)
 
-    return loaded, every()
+    return every()
 
 
 def _batches(items: Iterator[Any], size: int = 20_000) -> Iterator[list[Any]]:
@@ -141,7 +142,7 @@ def bench_materialize(size: Size, work: Path, span_name: str | None = None) -> R
     last, span = SPANS[span_name or ("month" if size.name == "province" else "year")]
     now = datetime(2025, 12, 31, 12, tzinfo=SHANGHAI)
     store = open_store(f"sqlite:///{work / 'zhibu.db'}")
-    _, occurrences = _occurrences(size, work / "org", last)
+    occurrences = _occurrences(size, work / "org", last)
     rows = 0
     start = time.perf_counter()
     with store.writing() as session:
@@ -411,7 +412,7 @@ def bench_naive(size: Size, work: Path, sample: int = 20_000) -> Row:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    _, occurrences = _occurrences(size, work / "org", date(2026, 12, 31))
+    occurrences = _occurrences(size, work / "org", date(2026, 12, 31))
     reminders: list[tuple[str, str, datetime]] = []
     total = 0
     for occurrence in occurrences:
