@@ -386,7 +386,7 @@ def _running_clock(start: str, speed: float = 1) -> str:
     return f"{start}@{time.time():.0f}x{speed:.0f}"
 
 
-def _first_tick(process: subprocess.Popen[str], marker: str) -> None:
+def _wait_for_line(process: subprocess.Popen[str], marker: str) -> None:
     """Read the daemon's output until a line containing ``marker``; fail if it exits first."""
     assert process.stdout is not None
     tail: list[str] = []
@@ -445,7 +445,7 @@ def bench_naive(size: Size, work: Path, sample: int = 20_000) -> Row:
         (org / name).unlink(missing_ok=True)
     began = time.perf_counter()
     process = _daemon(org, _running_clock("2026-03-02T08:00+08:00"), "1d")
-    _first_tick(process, "tick 2026-03-02")
+    _wait_for_line(process, "tick 2026-03-02")
     startup = time.perf_counter() - began
     zhibu_rss = rss_mb(process.pid)
     process.terminate()
@@ -483,7 +483,7 @@ def bench_daemon(size: Size, work: Path, days_per_tick: int = 1) -> Row:
     last_cpu = 0.0
     while day.year == 2026:
         instant.write_text(f"{day}T08:00+08:00", encoding="utf-8")
-        _first_tick(process, f"INFO tick {day} 08:00")
+        _wait_for_line(process, f"INFO tick {day} 08:00")
         cpu = cpu_seconds(process.pid)
         ticks.append(cpu - last_cpu)
         last_cpu = cpu
@@ -497,7 +497,7 @@ def bench_daemon(size: Size, work: Path, days_per_tick: int = 1) -> Row:
     idle_org = work / "idle"
     shutil.copytree(org, idle_org)
     idle = _daemon(idle_org, _running_clock("2026-12-31T09:00+08:00"), "5m")
-    _first_tick(idle, "tick 2026-12-31")
+    _wait_for_line(idle, "tick 2026-12-31")
     time.sleep(5)
     before = cpu_seconds(idle.pid)
     time.sleep(30)
