@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from scheduler.states import DUE_SOON, OPEN, OVERDUE
 from scheduler.store.readonly import Reader
@@ -39,10 +39,11 @@ def day(value: Any) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-@dataclass(frozen=True, slots=True)
-class TaskLine:
-    """The columns of a task a listing shows (named as :class:`TaskRow`'s, which has them all);
-    the instants are parsed when asked for (a table of thousands of tasks never shows them)."""
+class TaskLine(NamedTuple):
+    """The columns of a task a listing shows (named as :class:`TaskRow`'s, which has them all),
+    kept as the driver hands them over: a row becomes a line without a Python call per column,
+    and dates, instants and flags are parsed when asked for (a table of thousands of tasks never
+    shows the instants)."""
 
     id: int
     key: str
@@ -53,9 +54,9 @@ class TaskLine:
     period_key: str
     opens_at_stored: Any
     due_at_stored: Any
-    due_on: date
+    due_on_stored: Any
     state: str
-    late: bool
+    late_stored: Any
     count_done: int
     count_required: int
     assignee_id: str | None
@@ -71,16 +72,19 @@ class TaskLine:
     def due_at(self) -> datetime:
         return instant(self.due_at_stored)
 
-    @classmethod
-    def from_row(cls, row: Sequence[Any]) -> TaskLine:
-        values: tuple[Any, ...] = (*row[:9], day(row[9]), row[10], bool(row[11]), *row[12:])
-        return cls(*values)
+    @property
+    def due_on(self) -> date:
+        return day(self.due_on_stored)
+
+    @property
+    def late(self) -> bool:
+        return bool(self.late_stored)
 
 
 # the task's columns, then the names of its owner, its person and its unit
 LINE_SOURCE = (
     "SELECT "
-    + ", ".join(f"t.{name.removesuffix('_stored')}" for name in list(TaskLine.__dataclass_fields__)[:-3])
+    + ", ".join(f"t.{name.removesuffix('_stored')}" for name in TaskLine._fields[:-3])
     + ", a.name, p.name, u.name FROM task t"
     " LEFT JOIN person a ON a.id = t.assignee_id"
     " LEFT JOIN person p ON p.id = t.person_id"
@@ -137,11 +141,13 @@ def task_lines(read: Reader, wanted: TaskFilter, rule_ids: Sequence[str] = ()) -
     sql = LINE_SOURCE
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY t.due_at, t.key"
+    # ties in creation order: the (state, due_at) index then yields the order itself, so a long
+    # listing needs no sort and a --limit stops after its rows
+    sql += " ORDER BY t.due_at, t.id"
     if wanted.limit:
         sql += " LIMIT :limit"
         params["limit"] = wanted.limit
-    return [TaskLine.from_row(row) for row in read(sql, params)]
+    return list(map(TaskLine._make, read(sql, params)))
 
 
 def has_tasks(read: Reader) -> bool:

@@ -62,12 +62,13 @@ def render_tasks(cli: Cli, found: Sequence[TaskLine], as_json: bool) -> None:
         cli.echo(to_json([task_record(t) for t in found]))
         return
     headers = [cli.t(f"col.{c}") for c in ("id", "key", "title", "due", "state", "assignee")]
-    labels: dict[tuple[str, bool, int, int], str] = {}  # a few distinct states down thousands of rows
+    labels: dict[tuple[str, Any, int, int], str] = {}  # a few distinct states down thousands of rows
     rows = []
     for t in found:
-        shown = (t.state, t.late, t.count_done, t.count_required)
+        shown = (t.state, t.late_stored, t.count_done, t.count_required)
         label = labels.get(shown) or labels.setdefault(shown, state_label(cli, t))
-        rows.append([t.id, t.key, t.title, t.due_on.isoformat(), label, t.assignee_name or t.assignee_id or ""])
+        # the stored date is ISO text from SQLite and a date from PostgreSQL: both print as ISO
+        rows.append((str(t.id), t.key, t.title, str(t.due_on_stored), label, t.assignee_name or t.assignee_id))
     cli.echo(table(headers, rows))
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import repeat
 from typing import Any, TypeVar
 
 import click
@@ -28,6 +28,8 @@ def _default(value: object) -> str:
 
 def to_json(data: object) -> str:
     """JSON with Chinese kept readable and dates in ISO 8601."""
+    import json  # only --json pays for it
+
     return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
 
 
@@ -43,15 +45,25 @@ def _wide_width(text: str) -> int:  # titles and states repeat down a long table
     return sum(2 if ch > WIDE_FROM and unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _padded(header: str, cells: Sequence[str]) -> tuple[int, list[str]]:
+    """The column's width and its header and cells padded to it; ``ljust`` counts characters,
+    so cells with Chinese in them are padded by display width (a Chinese header alone does not
+    make a column of ids take that slower path)."""
+    if "".join(cells).isascii():
+        width = max(display_width(header), max(map(len, cells), default=0))
+        body = list(map(str.ljust, cells, repeat(width)))
+    else:
+        sizes = list(map(display_width, cells))
+        width = max(display_width(header), *sizes)
+        body = [cell + " " * (width - size) for cell, size in zip(cells, sizes, strict=True)]
+    return width, [header + " " * (width - display_width(header)), *body]
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain aligned table."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
-    sizes = [[display_width(cell) for cell in row] for row in cells]
-    widths = [max(column) for column in zip(*sizes, strict=True)]
-    lines = []
-    for index, (row, size) in enumerate(zip(cells, sizes, strict=True)):
-        padded = [cell + " " * (width - used) for cell, width, used in zip(row, widths, size, strict=True)]
-        lines.append("  ".join(padded).rstrip())
-        if index == 0:
-            lines.append("  ".join("-" * w for w in widths))
+    """A plain aligned table, built column by column (a listing can run to thousands of rows)."""
+    cells = [["" if c is None else str(c) for c in row] for row in rows]
+    columns = zip(*cells, strict=True) if cells else ([] for _ in headers)
+    widths, padded = zip(*map(_padded, map(str, headers), columns), strict=True)
+    lines = ["  ".join(line).rstrip() for line in zip(*padded, strict=True)]
+    lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
