@@ -184,6 +184,33 @@ def bench_materialize(size: Size, work: Path, span_name: str | None = None) -> R
 # --------------------------------------------------------------------------- 2. sweep
 
 
+# what the synthetic tasks are called: the catalogue's aliases and titles, people with names
+RULES = [
+    ("党费", "缴纳党费"),
+    ("主题党日", "主题党日"),
+    ("支委会", "支部委员会会议"),
+    ("党小组会", "党小组会"),
+    ("谈心谈话", "谈心谈话"),
+    ("党课", "党课"),
+    ("组织生活会", "组织生活会"),
+    ("中心组学习", "党委理论学习中心组学习"),
+]
+PEOPLE = 20_000
+SURNAMES, GIVEN = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+
+
+def _name(j: int) -> str:
+    return SURNAMES[j % 20] + GIVEN[j // 20 % 20] + GIVEN[j // 400 % 20]
+
+
+def _key(i: int) -> str:
+    return f"u{i % PEOPLE}/{RULES[i % len(RULES)][0]}/2026-05/P{i}"
+
+
+def _title(i: int) -> str:
+    return RULES[i % len(RULES)][1]
+
+
 def _synthetic_store(path: Path, stored: int, changing: int, tick: datetime) -> None:
     """``stored`` open tasks far from any threshold, ``changing`` of which cross one (become
     overdue, with a reminder due) at ``tick``; written with raw executemany (fast to build)."""
@@ -198,20 +225,26 @@ def _synthetic_store(path: Path, stored: int, changing: int, tick: datetime) -> 
     )
     created = _stored(tick - timedelta(days=30))
 
+    connection.executemany(
+        "INSERT INTO person (id, name, unit_id, status, roles, mobile, retired, active, source)"
+        " VALUES (?, ?, ?, 'full', '[]', 0, 0, 1, 'bench')",
+        ((f"P{j}", _name(j), f"u{j}") for j in range(PEOPLE)),
+    )
+
     def rows() -> Iterator[tuple[Any, ...]]:
         for i in range(stored):
             crossing = i % (stored // changing) == 0 if changing else False
             due = tick - timedelta(minutes=2) if crossing else later + timedelta(minutes=i % 50_000)
             notice = tick - timedelta(minutes=1) if crossing else later
             yield (
-                f"u{i % 20_000}/bench/p/{i}",
+                _key(i),
                 "bench",
-                f"u{i % 20_000}",
+                f"u{i % PEOPLE}",
                 str(i),
                 "p",
                 "2026-01-01",
                 "p",
-                "t",
+                _title(i),
                 created,
                 _stored(due - timedelta(days=7)) if not crossing else created,
                 _stored(due),
@@ -219,7 +252,7 @@ def _synthetic_store(path: Path, stored: int, changing: int, tick: datetime) -> 
                 "due_soon" if crossing else "open",
                 1,
                 0,
-                str(i),
+                f"P{i % PEOPLE}",
                 0,
                 0,
                 _stored(notice),
@@ -356,11 +389,11 @@ def bench_list(work: Path, tasks: int = 100_000) -> Row:
             due = tick - timedelta(days=31) if i % 20 == 0 else tick + timedelta(days=200, minutes=i % 50_000)
             item = {
                 "uuid": str(uuid.UUID(int=i)),
-                "description": f"u{i % 20_000}/bench/p/{i}",
+                "description": f"{_title(i)} {_key(i)}",
                 "status": "pending",
                 "entry": "20260101T000000Z",
                 "due": due.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
-                "project": f"u{i % 20_000}",
+                "project": f"u{i % PEOPLE}",
             }
             handle.write(json.dumps(item, ensure_ascii=False) + "\n")
     tw_env = {**os.environ, "TASKRC": str(rc)}

@@ -82,14 +82,30 @@ class TaskLine(NamedTuple):
 
 
 # the task's columns, then the names of its owner, its person and its unit
-LINE_SOURCE = (
-    "SELECT "
-    + ", ".join(f"t.{name.removesuffix('_stored')}" for name in TaskLine._fields[:-3])
-    + ", a.name, p.name, u.name FROM task t"
+_SELECTED = [f"t.{name.removesuffix('_stored')}" for name in TaskLine._fields[:-3]] + ["a.name", "p.name", "u.name"]
+_JOINS = (
     " LEFT JOIN person a ON a.id = t.assignee_id"
     " LEFT JOIN person p ON p.id = t.person_id"
     " LEFT JOIN unit u ON u.id = t.unit_id"
 )
+LINE_SOURCE = "SELECT " + ", ".join(_SELECTED) + " FROM task t" + _JOINS
+
+# What a table of tasks shows, in the order of the index that holds them all (ix_task_listed):
+# a brief listing reads that index and no table page (the other columns come back NULL).
+LISTED_COLUMNS = (
+    "state",
+    "due_at",
+    "id",
+    "key",
+    "title",
+    "due_on",
+    "late",
+    "count_done",
+    "count_required",
+    "assignee_id",
+)
+_BRIEF = [c if c == "a.name" or c.removeprefix("t.") in LISTED_COLUMNS else "NULL" for c in _SELECTED]
+BRIEF_SOURCE = "SELECT " + ", ".join(_BRIEF) + " FROM task t LEFT JOIN person a ON a.id = t.assignee_id"
 
 
 def _in(name: str, values: Iterable[Any], params: dict[str, Any]) -> str:
@@ -117,8 +133,9 @@ def person_ids(read: Reader, who: str) -> list[str]:
     return [row[0] for row in rows] or [who]
 
 
-def task_lines(read: Reader, wanted: TaskFilter, rule_ids: Sequence[str] = ()) -> list[TaskLine]:
-    """The tasks matching ``wanted``, soonest due first; ``rule_ids`` are what --rule resolved to."""
+def task_lines(read: Reader, wanted: TaskFilter, rule_ids: Sequence[str] = (), brief: bool = False) -> list[TaskLine]:
+    """The tasks matching ``wanted``, soonest due first; ``rule_ids`` are what --rule resolved to.
+    ``brief`` lines carry only :data:`LISTED_COLUMNS` and the owner's name."""
     params: dict[str, Any] = {}
     where = []
     if wanted.states:
@@ -138,7 +155,7 @@ def task_lines(read: Reader, wanted: TaskFilter, rule_ids: Sequence[str] = ()) -
     if wanted.task_id is not None:
         where.append("t.id = :task_id")
         params["task_id"] = wanted.task_id
-    sql = LINE_SOURCE
+    sql = BRIEF_SOURCE if brief else LINE_SOURCE
     if where:
         sql += " WHERE " + " AND ".join(where)
     # ties in creation order: the (state, due_at) index then yields the order itself, so a long

@@ -123,7 +123,7 @@ def list_command(
     )
     rule_ids = cli.app().rule_ids_named(rules) if rules else ()  # aliases live in the validated config
     with cli.reader() as read:
-        found = task_lines(read, wanted, rule_ids)
+        found = task_lines(read, wanted, rule_ids, brief=not as_json)
         if not found:
             if as_json:
                 cli.echo("[]")

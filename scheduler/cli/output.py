@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import repeat
-from typing import Any, TypeVar
+from operator import add, floordiv, sub
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -33,10 +35,18 @@ def to_json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
 
 
+# ASCII, CJK punctuation (U+3000–303E), the unified ideographs and the fullwidth forms: every
+# character outside ASCII here is two columns wide and three bytes in UTF-8, so a text made of
+# them alone is (bytes + characters) / 2 columns wide — counted in C, with no call per character.
+_NOT_PLAIN = re.compile("[^\x00-\x7f\u3000-\u303e\u4e00-\u9fff\uff01-\uff60]")
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: wide (CJK) characters count twice."""
     if text.isascii():
         return len(text)
+    if _NOT_PLAIN.search(text) is None:
+        return (len(text.encode()) + len(text)) // 2
     return _wide_width(text)
 
 
@@ -45,24 +55,37 @@ def _wide_width(text: str) -> int:  # titles and states repeat down a long table
     return sum(2 if ch > WIDE_FROM and unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _extra_columns(cells: Sequence[str]) -> Iterable[int]:
+    """How many columns beyond its length each cell takes (one per wide character)."""
+    if _NOT_PLAIN.search("".join(cells)) is None:  # bytes - characters = 2 × wide characters
+        return map(floordiv, map(sub, map(len, map(str.encode, cells)), map(len, cells)), repeat(2))
+    return map(sub, map(display_width, cells), map(len, cells))
+
+
 def _padded(header: str, cells: Sequence[str]) -> tuple[int, list[str]]:
-    """The column's width and its header and cells padded to it; ``ljust`` counts characters,
-    so cells with Chinese in them are padded by display width (a Chinese header alone does not
-    make a column of ids take that slower path)."""
+    """The column's width and its header and cells padded to it (``ljust`` counts characters,
+    so a cell is padded to the width less its extra columns); a Chinese header alone does not
+    make a column of ids take the slower path."""
     if "".join(cells).isascii():
         width = max(display_width(header), max(map(len, cells), default=0))
         body = list(map(str.ljust, cells, repeat(width)))
     else:
-        sizes = list(map(display_width, cells))
-        width = max(display_width(header), *sizes)
-        body = [cell + " " * (width - size) for cell, size in zip(cells, sizes, strict=True)]
+        extra = list(_extra_columns(cells))
+        width = max(display_width(header), *map(add, map(len, cells), extra))
+        body = list(map(str.ljust, cells, map(sub, repeat(width), extra)))
     return width, [header + " " * (width - display_width(header)), *body]
+
+
+def _texts(column: Sequence[object]) -> Sequence[str]:
+    """A column's cells as text, None as empty."""
+    if set(map(type, column)) == {str}:
+        return cast(Sequence[str], column)
+    return ["" if cell is None else str(cell) for cell in column]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A plain aligned table, built column by column (a listing can run to thousands of rows)."""
-    cells = [["" if c is None else str(c) for c in row] for row in rows]
-    columns = zip(*cells, strict=True) if cells else ([] for _ in headers)
+    columns = map(_texts, zip(*rows, strict=True)) if rows else ([] for _ in headers)
     widths, padded = zip(*map(_padded, map(str, headers), columns), strict=True)
     lines = ["  ".join(line).rstrip() for line in zip(*padded, strict=True)]
     lines.insert(1, "  ".join("-" * w for w in widths))

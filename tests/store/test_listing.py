@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.app import App
-from scheduler.listing import TaskFilter, task_lines
+from scheduler.listing import BRIEF_SOURCE, LISTED_COLUMNS, TaskFilter, task_lines
 from scheduler.states import DONE, DUE_SOON, OPEN, OVERDUE, UPCOMING
 from scheduler.store.readonly import sqlite_reader
 from scheduler.tasks import session_reader
@@ -40,6 +40,29 @@ def test_the_driver_path_answers_as_sqlalchemy_does(app: App, wanted: TaskFilter
     assert found == expected
     assert found, "each filter should find something in the example's March"
     assert all(line.due_at.tzinfo is not None for line in found)
+
+
+@pytest.mark.parametrize("wanted", FILTERS, ids=range(len(FILTERS)))
+def test_brief_lines_are_read_from_the_listing_index_alone(app: App, wanted: TaskFilter) -> None:
+    tick(app, beijing("2026-01-05 09:00"))
+    tick(app, beijing("2026-03-20 09:00"))
+    with sqlite_reader(app.store.url) as fast:
+        assert fast is not None
+        full = task_lines(fast, wanted)
+        brief = task_lines(fast, wanted, brief=True)
+    shown = [*LISTED_COLUMNS, "assignee_name"]
+    assert [[getattr(line, f"{c}_stored", None) or getattr(line, c) for c in shown] for line in brief] == [
+        [getattr(line, f"{c}_stored", None) or getattr(line, c) for c in shown] for line in full
+    ]
+    assert brief
+    assert {line.unit_name for line in brief} == {None}  # what a table does not show is not read
+    with sqlite3.connect(Path(app.store.url.removeprefix("sqlite:///"))) as connection:
+        plan = connection.execute(
+            f"EXPLAIN QUERY PLAN {BRIEF_SOURCE} WHERE t.state = 'overdue' ORDER BY t.due_at, t.id"
+        )
+        steps = [row[-1] for row in plan]
+    assert "SEARCH t USING COVERING INDEX ix_task_listed (state=?)" in steps
+    assert not [step for step in steps if "TEMP B-TREE" in step]  # no sort either
 
 
 def test_a_store_at_an_older_schema_is_left_to_the_usual_path(app: App) -> None:
