@@ -1,7 +1,7 @@
 """``zhibu``: the command line, a thin layer over the library (one module per command group).
 
 A command's module is imported only when that command runs (``zhibu list`` must not pay for
-the daemon, the reports and the notifiers); ``zhibu --help`` imports them all.
+the daemon, the reports and the notifiers), and ``zhibu --help`` lists them from the table.
 """
 
 from __future__ import annotations
@@ -10,39 +10,73 @@ import importlib
 import sqlite3
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
 from scheduler.cli.context import Cli
 from workflows.i18n import ZhibuError
 
-# command → "module:attribute" under scheduler.cli
+
+class Command(NamedTuple):
+    """Where a command is defined ("module:attribute" under scheduler.cli) and the first
+    paragraph of its help, which ``zhibu --help`` lists without importing the module (a test
+    keeps the two in step)."""
+
+    target: str
+    summary: str
+
+
 COMMANDS = {
-    "init": "setup:init",
-    "check": "setup:check",
-    "db": "setup:db",
-    "plan": "runs:plan",
-    "sync": "runs:sync_command",
-    "tick": "runs:tick_command",
-    "run": "runs:run",
-    "list": "listing:list_command",
-    "agenda": "listing:list_command",
-    "show": "tasks:show",
-    "done": "records:done",
-    "undo": "records:undo",
-    "waive": "records:waive",
-    "ack": "records:ack",
-    "snooze": "records:snooze_command",
-    "confirm": "records:confirm",
-    "sendback": "records:sendback",
-    "event": "events:event",
-    "import": "roster:import_group",
-    "notify": "notify:notify",
-    "outbox": "notify:outbox",
-    "status": "notify:status",
-    "report": "reports:report",
-    "export": "reports:export",
+    "init": Command(
+        "setup:init", "Write a commented starter config and create its store. 生成带注释的配置文件并建库。"
+    ),
+    "check": Command("setup:check", "Validate the config and report every problem at once. 检查配置文件。"),
+    "db": Command("setup:db", "The store's schema. 数据库结构。"),
+    "plan": Command(
+        "runs:plan", "Preview every occurrence in a date range; writes nothing. 预览某段时间内的全部任务。"
+    ),
+    "sync": Command("runs:sync_command", "Create the tasks of the current and next periods (idempotent). 生成任务。"),
+    "tick": Command("runs:tick_command", "Run one pass: create due tasks and update states. 执行一次检查。"),
+    "run": Command("runs:run", "Run as a service: a tick at start, then on a timer (Ctrl+C stops). 作为服务运行。"),
+    "list": Command(
+        "listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue). 列出任务。"
+    ),
+    "agenda": Command(
+        "listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue). 列出任务。"
+    ),
+    "show": Command("tasks:show", "Show one task with its records and history. 查看任务详情。"),
+    "done": Command("records:done", "Record that a task was done; paste the key from the reminder. 登记完成。"),
+    "undo": Command("records:undo", "Reverse the latest record of a task (a reversal is appended). 撤销最近一次登记。"),
+    "waive": Command("records:waive", "Waive a task that is not needed this time, with a reason. 免除任务。"),
+    "ack": Command("records:ack", "Acknowledge an overdue task: its escalation stops. 确认逾期任务，停止逐级上报。"),
+    "snooze": Command("records:snooze_command", "Defer a task's reminders until a date. 暂停提醒至某日。"),
+    "confirm": Command(
+        "records:confirm",
+        "Confirm, as the finder, that a problem was rectified: it is closed (问题消号). 确认整改销号。",
+    ),
+    "sendback": Command(
+        "records:sendback", "Send a stage back: it closes and the previous stage opens again. 退回上一阶段。"
+    ),
+    "event": Command("events:event", "Events that call for a visit or a talk. 事件（五必访、五必谈）。"),
+    "import": Command("roster:import_group", "Load records kept elsewhere. 导入。"),
+    "notify": Command("notify:notify", "Channels and messages. 提醒渠道。"),
+    "outbox": Command("notify:outbox", "Messages queued, sent and failed. 发件箱。"),
+    "status": Command(
+        "notify:status",
+        "Show the last tick, the delivery queue and recent failures; exits 1 when the service has not ticked for three intervals (for monitors). 运行状态。",
+    ),
+    "report": Command(
+        "reports:report",
+        "What each unit did of each obligation: required, on time, late, waived, missing. 工作完成情况和台账。",
+    ),
+    "export": Command("reports:export", "Files for other programs. 导出。"),
 }
+
+
+def short_help(summary: str, limit: int) -> str:
+    """``summary`` abbreviated to ``limit`` characters as click abbreviates a command's help."""
+    return click.Command(None, help=summary).get_short_help_str(limit)
 
 
 def _store_failure(error: Exception) -> bool:
@@ -64,13 +98,20 @@ class ZhibuGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
-        module, attribute = target.split(":")
+        module, attribute = entry.target.split(":")
         command = getattr(importlib.import_module(f"scheduler.cli.{module}"), attribute)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``zhibu --help``, from the table: no command module is loaded."""
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        rows = [(name, short_help(COMMANDS[name].summary, limit)) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

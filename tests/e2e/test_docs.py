@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import importlib
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import click
 
-from scheduler.cli import main
+from scheduler.cli import COMMANDS, main, short_help
 from tests.conftest import REPO
 from workflows.config.reference import catalogue_markdown, reference_markdown
 
@@ -82,3 +85,32 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert TEST_COMMAND in ci
     for check in ("ruff check", "ruff format --check", "mypy"):
         assert check in ci
+
+
+def test_help_lists_each_command_as_its_own_help_would() -> None:
+    """`zhibu --help` lists the commands from the table's summaries; they read as click would
+    abbreviate each command's own help, at any terminal width."""
+    context = click.Context(main)
+    for name, entry in COMMANDS.items():
+        command = main.get_command(context, name)
+        assert command is not None
+        for limit in (30, 45, 80, 300):
+            assert short_help(entry.summary, limit) == command.get_short_help_str(limit), name
+
+
+def test_help_loads_no_command_module(tmp_path: Path) -> None:
+    shown = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "scheduler.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    listed = [line.split()[0] for line in shown.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == sorted(COMMANDS)
+    assert "列出任务" not in shown.stdout  # abbreviated to the first sentence, as click does
+    imported = {line.split("|")[-1].strip() for line in shown.stderr.splitlines() if line.startswith("import time:")}
+    assert "click" in imported
+    assert not {name for name in imported if name.startswith("scheduler.cli.") and name != "scheduler.cli.context"}
+    assert "sqlalchemy" not in imported
