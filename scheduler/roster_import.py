@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from scheduler import audit
 from scheduler.materialize import SYNC_META
 from scheduler.store.models import MetaRow, PersonRow
+from workflows.i18n import Message
 from workflows.roster_file import RowError
 
 
@@ -69,11 +70,7 @@ def plan_import(
         ident = person["id"]
         if ident in config_ids:
             plan.errors.append(
-                RowError(
-                    (rows or {}).get(ident, number),
-                    "id",
-                    f"id '{ident}' is defined in the config; remove it there or here",
-                )
+                RowError((rows or {}).get(ident, number), "id", Message("roster.in_config", {"id": ident}))
             )
             continue
         row = stored.get(ident)

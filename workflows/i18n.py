@@ -6,7 +6,8 @@ same error can be shown in zh or en and tests can assert on the key instead of t
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, NamedTuple
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -308,6 +309,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the roster {path} has {count} problem(s); nothing was imported:",
     ),
     "roster.row_error": ("  第 {row} 行：{message}", "  row {row}: {message}"),
+    "roster.file_empty": ("文件是空的", "the file is empty"),
+    "roster.unknown_column": (
+        "无法识别的列名“{header}”（可用 --mapping 列名=字段 指定）",
+        "unknown column '{header}' (use --mapping HEADER=field)",
+    ),
+    "roster.unknown_column_near": (
+        "无法识别的列名“{header}”，是否应为“{near}”？",
+        "unknown column '{header}' — did you mean '{near}'?",
+    ),
+    "roster.missing_column": ("缺少“{header}”列", "no column for '{field}'"),
+    "roster.duplicate_id": ("编号“{id}”与第 {other} 行重复", "id '{id}' is also on row {other}"),
+    "roster.in_config": (
+        "编号“{id}”已在配置文件中定义，请删去其中一处",
+        "id '{id}' is defined in the config; remove it there or here",
+    ),
+    "roster.empty": ("{column}不能为空", "{column} '': is empty"),
+    "roster.value": ("{column}“{text}”{problem}", "{column} {text!r}: {problem}"),
+    "roster.not_unit": ("不是配置中的组织", "is not a unit in the config"),
+    "roster.not_unit_near": (
+        "不是配置中的组织，是否应为“{near}”？",
+        "is not a unit in the config — did you mean '{near}'?",
+    ),
+    "roster.not_status": (
+        "不是人员类别（正式党员、预备党员、入党积极分子、发展对象、入党申请人）",
+        "is not a member status (正式党员, 预备党员, 入党积极分子, 发展对象, 入党申请人)",
+    ),
+    "roster.not_role": ("中的“{part}”不是职务", "'{part}' is not a role"),
+    "roster.not_date": ("不是日期（如 2026-03-01）", "is not a date (2026-03-01)"),
+    "roster.not_amount": ("不是金额", "is not an amount"),
+    "roster.not_yes_no": ("应为“是”或“否”", "should be 是 or 否"),
+    "roster.bad_id": (
+        "只能包含字母、数字、汉字和 - _ .",
+        "may contain only letters, digits, Chinese characters and - _ .",
+    ),
+    "roster.not_understood": ("无法识别", "not understood"),
     "roster.plan": (
         "新增 {added} 人，更新 {changed} 人（其中调动 {transferred} 人），离开 {left} 人",
         "{added} added, {changed} changed ({transferred} transferred), {left} left",
@@ -499,6 +535,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state.retired": ("已停用", "retired"),
     "state.late": ("逾期完成", "done late"),
 }
+
+
+class Bilingual(NamedTuple):
+    """A parameter value that differs by language."""
+
+    zh: str
+    en: str
+
+    def render(self, lang: Lang) -> str:
+        """The text in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+
+class Message(NamedTuple):
+    """A message rendered when it is shown, in the reader's language (parameters may be
+    messages or :class:`Bilingual` values themselves)."""
+
+    key: str
+    params: Mapping[str, Any]
+
+    def render(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        return t(
+            self.key,
+            lang,
+            **{n: v.render(lang) if isinstance(v, Message | Bilingual) else v for n, v in self.params.items()},
+        )
 
 
 def t(key: str, lang: Lang, /, **params: Any) -> str:

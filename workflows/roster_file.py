@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from workflows.i18n import Bilingual, Message
 from workflows.vocabulary import normalize_role, normalize_status
 
 HEADERS: dict[str, str] = {
@@ -66,17 +67,31 @@ FIELDS = (
     "retired",
 )
 REQUIRED = ("id", "name", "unit")
+FIELD_HEADERS = {field: header for header, field in reversed(HEADERS.items())}  # the first header names it
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0", ""}
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in one row (the header is row 1)."""
+    """One problem in one row (the header is row 1), in the column of ``column`` (a field)."""
 
     row: int
     column: str
-    message: str
+    message: Message
+
+
+class _CellError(ValueError):
+    """A cell's value is wrong: what to say about it."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.problem = Message(key, params)
+
+
+def column_name(field: str) -> Bilingual:
+    """A field as the reader calls it: its usual Chinese header, or the English field name."""
+    return Bilingual(FIELD_HEADERS.get(field, field), field)
 
 
 @dataclass
@@ -127,7 +142,7 @@ def parse_roster(
     """People from ``rows`` (headers first); ``units`` maps unit ids and names to unit ids."""
     result = RosterFile()
     if not rows:
-        result.errors.append(RowError(1, "", "the file is empty"))
+        result.errors.append(RowError(1, "", Message("roster.file_empty", {})))
         return result
     headers = [str(h or "").strip() for h in rows[0]]
     known = {**HEADERS, **{f: f for f in FIELDS}, **(mapping or {})}
@@ -138,13 +153,16 @@ def parse_roster(
         target = known.get(header)
         if target is None:
             near = difflib.get_close_matches(header, list(known), n=1)
-            hint = f" — did you mean '{near[0]}'?" if near else " (use --mapping HEADER=field)"
-            result.errors.append(RowError(1, header, f"unknown column '{header}'{hint}"))
+            unknown = Message("roster.unknown_column_near", {"header": header, "near": near[0]}) if near else None
+            unknown = unknown or Message("roster.unknown_column", {"header": header})
+            result.errors.append(RowError(1, header, unknown))
         else:
             columns[index] = target
     missing = [f for f in REQUIRED if f not in columns.values()]
     for name in missing:
-        result.errors.append(RowError(1, name, f"no column for '{name}'"))
+        result.errors.append(
+            RowError(1, name, Message("roster.missing_column", {"field": name, "header": FIELD_HEADERS[name]}))
+        )
     if result.errors:
         return result
     seen: dict[str, int] = {}
@@ -155,7 +173,8 @@ def parse_roster(
         result.errors.extend(problems)
         ident = person.get("id")
         if ident in seen:
-            result.errors.append(RowError(number, "id", f"id '{ident}' is also on row {seen[ident]}"))
+            duplicate = Message("roster.duplicate_id", {"id": ident, "other": seen[ident]})
+            result.errors.append(RowError(number, "id", duplicate))
         elif ident:
             seen[ident] = number
         if not problems:
@@ -171,14 +190,17 @@ def _person(
     for index, target in columns.items():
         value = row[index] if index < len(row) else None
         text = str(value).strip() if value is not None else ""
+        if target in REQUIRED and not text:
+            problems.append(RowError(number, target, Message("roster.empty", {"column": column_name(target)})))
+            continue
+        if not text:
+            continue
         try:
-            if target in REQUIRED and not text:
-                raise ValueError("is empty")
-            if not text:
-                continue
             person[target] = _field(target, value, text, units)
         except (ValueError, InvalidOperation) as error:
-            problems.append(RowError(number, target, f"{target} {text!r}: {error or 'not understood'}"))
+            problem = error.problem if isinstance(error, _CellError) else Message("roster.not_understood", {})
+            said = {"column": column_name(target), "text": text, "problem": problem}
+            problems.append(RowError(number, target, Message("roster.value", said)))
     return person, problems
 
 
@@ -186,12 +208,12 @@ def _field(target: str, value: Any, text: str, units: Mapping[str, str]) -> Any:
     if target == "unit":
         if text not in units:
             near = difflib.get_close_matches(text, list(units), n=1)
-            raise ValueError("is not a unit in the config" + (f" — did you mean '{near[0]}'?" if near else ""))
+            raise _CellError("roster.not_unit_near", near=near[0]) if near else _CellError("roster.not_unit")
         return units[text]
     if target == "status":
         status = normalize_status(text)
         if status is None:
-            raise ValueError("is not a member status (正式党员, 预备党员, 入党积极分子, 发展对象, 入党申请人)")
+            raise _CellError("roster.not_status")
         return status.value
     if target == "roles":
         roles = []
@@ -199,27 +221,27 @@ def _field(target: str, value: Any, text: str, units: Mapping[str, str]) -> Any:
             if part:
                 role = normalize_role(part)
                 if role is None:
-                    raise ValueError(f"'{part}' is not a role")
+                    raise _CellError("roster.not_role", part=part)
                 roles.append(role)
         return roles
     if target in ("joined", "probation_start", "applied_on", "activist_since"):
         try:
             return _date(value)
         except (ValueError, TypeError):
-            raise ValueError("is not a date (2026-03-01)") from None
+            raise _CellError("roster.not_date") from None
     if target in ("dues_base", "dues_fixed"):
         try:
             return _money(text)
         except InvalidOperation:
-            raise ValueError("is not an amount") from None
+            raise _CellError("roster.not_amount") from None
     if target in ("mobile", "retired"):
         if text.lower() in YES:
             return True
         if text.lower() in NO:
             return False
-        raise ValueError("should be 是 or 否")
+        raise _CellError("roster.not_yes_no")
     if target == "id" and not re.match(r"^[A-Za-z0-9_.\-\u3400-\u9fff]+$", text):
-        raise ValueError("may contain only letters, digits, Chinese characters and - _ .")
+        raise _CellError("roster.bad_id")
     return text
 
 

@@ -50,7 +50,7 @@ def import_people(
         plan = plan_import(session, parsed.people, config_ids)
         errors = sorted([*parsed.errors, *plan.errors], key=lambda e: (e.row, e.column))
         if errors:
-            lines = [cli.t("roster.row_error", row=e.row, message=e.message) for e in errors]
+            lines = [cli.t("roster.row_error", row=e.row, message=e.message.render(cli.lang)) for e in errors]
             raise UsageError("roster.invalid", path=file, count=len(errors), details=lines)
         cli.echo(
             cli.t(

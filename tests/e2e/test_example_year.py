@@ -134,9 +134,14 @@ def test_a_bad_roster_file_is_reported_by_file_row_and_column(realistic_config: 
     roster_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     checked = CliRunner().invoke(main, ["--config", str(realistic_config), "check"])
     assert checked.exit_code == 2
-    assert "examples/roster.csv 第 6 行 unit：unit '办公厅党支部第一党小组'" in checked.output
-    assert "did you mean '办公室党支部第一党小组'" in checked.output
-    assert "examples/roster.csv 第 10 行 status" in checked.output
-    assert "examples/roster.csv 第 202 行 id" in checked.output
-    assert "roster.files[0]" in checked.output
-    assert "Traceback" not in checked.output
+    out = checked.output
+    assert "examples/roster.csv 第 6 行 所在支部：所在支部“办公厅党支部第一党小组”不是配置中的组织" in out
+    assert "是否应为“办公室党支部第一党小组”？" in out
+    assert "examples/roster.csv 第 10 行 人员类别：人员类别“正式员工”不是人员类别" in out
+    assert "examples/roster.csv 第 202 行 编号：编号“P0001”与第 2 行重复" in out
+    assert "roster.files[0]" in out
+    assert "Traceback" not in out
+    english = CliRunner().invoke(main, ["--lang", "en", "--config", str(realistic_config), "check"]).output
+    assert "examples/roster.csv row 6 unit: unit '办公厅党支部第一党小组': is not a unit in the config" in english
+    assert "did you mean '办公室党支部第一党小组'?" in english
+    assert "row 202 id: id 'P0001' is also on row 2" in english

@@ -65,6 +65,17 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(zhibu: CliRun, example
     assert "row 6: mobile '也许': should be 是 or 否" in out
     assert "row 7: id 'm001' is also on row 2" in out
     assert dump(store) == before
+    chinese = zhibu("import", "people", str(write_csv(tmp_path, bad)), "--now", "2026-03-02T09:10").output
+    assert "花名册" in chinese
+    assert "有 7 处错误，未导入任何数据" in chinese
+    assert "第 5 行：姓名不能为空" in chinese
+    assert "第 6 行：所在支部“第九党支部”不是配置中的组织" in chinese
+    assert "第 6 行：职务“支书”中的“支书”不是职务" in chinese
+    assert "第 6 行：入党时间“2010-13-01”不是日期" in chinese
+    assert "第 6 行：缴费基数“五千”不是金额" in chinese
+    assert "第 6 行：流动党员“也许”应为“是”或“否”" in chinese
+    assert "第 7 行：编号“m001”与第 2 行重复" in chinese
+    assert not [line for line in chinese.splitlines() if "is " in line or "should" in line]
     store.close()
 
 

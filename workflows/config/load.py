@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,21 +18,9 @@ from workflows.config.essentials import expand_env
 from workflows.config.locate import Path as KeyPath
 from workflows.config.locate import key_lines, line_of
 from workflows.config.schema import Config, PersonEntry, suggestion
-from workflows.i18n import Lang, ZhibuError, t
+from workflows.i18n import Bilingual, Lang, Message, ZhibuError, t
 from workflows.periods import MONTHS_IN, PERIOD_NAMES_ZH, PeriodKind
 from workflows.vocabulary import ALLOWED_PARENTS, UNIT_KIND_NAMES, normalize_unit_kind
-
-
-class Bilingual(NamedTuple):
-    """A parameter value that differs by language."""
-
-    zh: str
-    en: str
-
-    def render(self, lang: Lang) -> str:
-        """The text in ``lang``."""
-        return self.zh if lang == "zh" else self.en
-
 
 _EXPECTED: dict[str, Bilingual] = {
     "string": Bilingual("字符串", "a string"),
@@ -83,7 +71,8 @@ class ConfigIssue:
     def render(self, lang: Lang) -> str:
         """``line 12, units[2].parent: unknown unit 'zb9' — did you mean 'zb1'?``"""
         params = {
-            name: value.render(lang) if isinstance(value, Bilingual) else value for name, value in self.params.items()
+            name: value.render(lang) if isinstance(value, Bilingual | Message) else value
+            for name, value in self.params.items()
         }
         message = t(self.key, lang, **params)
         if params.get("suggestion"):
@@ -484,7 +473,7 @@ def _renamed(issue: ConfigIssue, renames: dict[str, str]) -> ConfigIssue:
 
 def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[ConfigIssue]]:
     """The people of the ``[roster] files``, or every problem found in them (by file and row)."""
-    from workflows.roster_file import parse_roster, read_rows, unit_lookup
+    from workflows.roster_file import column_name, parse_roster, read_rows, unit_lookup
 
     units = unit_lookup((u.id, u.name) for u in config.units)
     people: list[PersonEntry] = []
@@ -501,7 +490,12 @@ def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[
             continue
         read = parse_roster(rows, units)
         for problem in read.errors:
-            params = {"file": name, "row": problem.row, "column": problem.column, "message": problem.message}
+            params = {
+                "file": name,
+                "row": problem.row,
+                "column": column_name(problem.column),
+                "message": problem.message,
+            }
             issues.append(ConfigIssue(where, "config.roster_row", params))
         if read.errors:
             continue

@@ -1,0 +1,57 @@
+"""A roster file's problems are named by row and column, in Chinese or English."""
+
+from __future__ import annotations
+
+from workflows.roster_file import parse_roster, unit_lookup
+
+UNITS = unit_lookup([("zb1", "第一党支部")])
+
+
+def messages(rows: list[list[str]], lang: str) -> list[str]:
+    return [e.message.render("zh" if lang == "zh" else "en") for e in parse_roster(rows, UNITS).errors]
+
+
+def test_header_problems_are_all_reported() -> None:
+    rows = [["编号", "姓明", "人员类型"], ["m1", "张三", "正式党员"]]
+    assert messages(rows, "zh") == [
+        "无法识别的列名“姓明”（可用 --mapping 列名=字段 指定）",
+        "无法识别的列名“人员类型”，是否应为“人员类别”？",
+        "缺少“姓名”列",
+        "缺少“所在支部”列",
+    ]
+    assert messages(rows, "en") == [
+        "unknown column '姓明' (use --mapping HEADER=field)",
+        "unknown column '人员类型' — did you mean '人员类别'?",
+        "no column for 'name'",
+        "no column for 'unit'",
+    ]
+    assert (
+        messages([["编号", "姓名", "所在支部", "QQ号"]], "zh")[0]
+        == "无法识别的列名“QQ号”（可用 --mapping 列名=字段 指定）"
+    )
+    assert messages([], "en") == ["the file is empty"]
+
+
+def test_cell_problems_name_the_column_as_the_file_does() -> None:
+    rows = [
+        ["编号", "姓名", "所在支部", "离退休", "固定党费"],
+        ["m 1", "张三", "第一党支部", "是", "20"],
+        ["m2", "", "第二党支部", "退休", "-5"],
+    ]
+    found = parse_roster(rows, UNITS)
+    assert [(e.row, e.column) for e in found.errors] == [
+        (2, "id"),
+        (3, "name"),
+        (3, "unit"),
+        (3, "retired"),
+        (3, "dues_fixed"),
+    ]
+    assert messages(rows, "zh") == [
+        "编号“m 1”只能包含字母、数字、汉字和 - _ .",
+        "姓名不能为空",
+        "所在支部“第二党支部”不是配置中的组织，是否应为“第一党支部”？",
+        "离退休“退休”应为“是”或“否”",
+        "固定党费“-5”不是金额",
+    ]
+    assert messages(rows, "en")[2] == "unit '第二党支部': is not a unit in the config — did you mean '第一党支部'?"
+    assert not found.people
