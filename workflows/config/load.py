@@ -8,16 +8,16 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from workflows.config.essentials import expand_env
 from workflows.config.locate import Path as KeyPath
 from workflows.config.locate import key_lines, line_of
-from workflows.config.schema import Config, PersonEntry, suggestion
+from workflows.config.schema import Config, PersonEntry, schema_fields, suggestion
 from workflows.i18n import Bilingual, Lang, Message, ZhibuError, t
 from workflows.periods import MONTHS_IN, PERIOD_NAMES_ZH, PeriodKind
 from workflows.vocabulary import ALLOWED_PARENTS, UNIT_KIND_NAMES, normalize_unit_kind
@@ -46,6 +46,8 @@ _TYPE_TO_EXPECTED = {
     "dict_type": "table",
     "model_type": "table",
     "model_attributes_type": "table",
+    "dataclass_type": "table",
+    "dataclass_exact_type": "table",
     "timedelta_type": "duration",
     "time_delta_type": "duration",
 }
@@ -133,31 +135,32 @@ def _substitute_env(value: Any, path: KeyPath, issues: list[ConfigIssue]) -> Any
     return expand_env(value, lambda name: issues.append(ConfigIssue(path, "config.env_missing", {"var": name})))
 
 
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The schema model that owns the key at ``loc`` (to suggest its valid keys)."""
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type | None:
+    """The schema (model or dataclass) that owns the key at ``loc`` (to suggest its valid keys)."""
     current: Any = model
     for part in loc:
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        fields = schema_fields(current)
+        if fields is None:
             return None
         if isinstance(part, int):
             continue
-        info = current.model_fields.get(part)
+        info = fields.get(part)
         if info is None:
             # a dict key (a rule id): the value type is the dict's value model
             continue
         current = _unwrap(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+    return current if schema_fields(current) is not None else None
 
 
 def _unwrap(annotation: Any) -> Any:
-    """Strip list[...], dict[str, ...] and Optional down to the model inside, if any."""
+    """Strip list[...], dict[str, ...] and Optional down to the schema inside, if any."""
     for arg in (*getattr(annotation, "__args__", ()), annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
+        if schema_fields(arg) is not None:
             return arg
         inner = getattr(arg, "__args__", None)
         if inner:
             found = _unwrap(inner[-1])
-            if isinstance(found, type) and issubclass(found, BaseModel):
+            if schema_fields(found) is not None:
                 return found
     return annotation
 
@@ -171,9 +174,9 @@ def _issue_from_pydantic(error: Any) -> ConfigIssue:
         return ConfigIssue(loc, ctx["key"], params)
     if kind == "missing":
         return ConfigIssue(loc, "config.missing")
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # a model's, a dataclass's
         owner = _model_at(Config, loc[:-1])
-        choices = list(owner.model_fields) if owner else []
+        choices = list(schema_fields(owner) or ())
         name = str(loc[-1])
         return ConfigIssue(loc, "config.unknown_key", {"key": name, "suggestion": suggestion(name, choices)})
     if kind in ("enum", "literal_error"):
@@ -471,6 +474,11 @@ def _renamed(issue: ConfigIssue, renames: dict[str, str]) -> ConfigIssue:
     return issue
 
 
+@cache
+def _person_adapter() -> TypeAdapter[PersonEntry]:
+    return TypeAdapter(PersonEntry)
+
+
 def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[ConfigIssue]]:
     """The people of the ``[roster] files``, or every problem found in them (by file and row)."""
     from workflows.roster_file import column_name, parse_roster, read_rows, unit_lookup
@@ -504,7 +512,7 @@ def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[
                 issues.append(ConfigIssue(where, "config.roster_duplicate", {"file": name, "id": person["id"]}))
                 continue
             own.add(person["id"])
-            people.append(PersonEntry.model_validate(person))
+            people.append(_person_adapter().validate_python(person))
     return people, issues
 
 

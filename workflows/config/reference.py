@@ -12,7 +12,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from workflows.config.schema import Config, LadderStep, StageEntry
+from workflows.config.schema import Config, LadderStep, StageEntry, schema_fields
 from workflows.durations import format_duration
 
 _PLAIN = {str: "string", int: "integer", bool: "boolean", date: "date", timedelta: "duration"}
@@ -73,7 +73,7 @@ def default_text(info: FieldInfo) -> str:
 def _section(title: str, model: type[BaseModel]) -> list[str]:
     lines = [f"#### `{title}`", "", (model.__doc__ or "").strip().split("—", 1)[-1].strip(), ""]
     lines += ["| key | type | default | 说明 | meaning |", "|---|---|---|---|---|"]
-    for name, info in model.model_fields.items():
+    for name, info in (schema_fields(model) or {}).items():
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         zh = str(extra.get("zh", ""))
         lines.append(

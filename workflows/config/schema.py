@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from workflows.calendar import ANCHOR_ALIASES, Anchor, RestDayPolicy
@@ -167,10 +169,27 @@ def describe(zh: str, en: str, example: object = None) -> Any:
     return {"description": en, "json_schema_extra": extra}
 
 
+def described(zh: str, en: str, example: object = None, **field: Any) -> Any:
+    """A field with :func:`describe`'s metadata, spelt so that mypy's dataclass checks accept it."""
+    return Field(**field, **describe(zh, en, example))
+
+
+SECTION_CONFIG = ConfigDict(extra="forbid", validate_default=False)
+
+
 class Section(BaseModel):
     """Base of every table: unknown keys are errors, never silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=False)
+    model_config = SECTION_CONFIG
+
+
+def schema_fields(owner: Any) -> dict[str, FieldInfo] | None:
+    """The fields of a table's schema — a model, or the slotted dataclass of the people — or
+    None when ``owner`` is not one."""
+    if isinstance(owner, type) and issubclass(owner, BaseModel):
+        return owner.model_fields
+    fields = getattr(owner, "__pydantic_fields__", None) if isinstance(owner, type) else None
+    return fields if isinstance(fields, dict) else None
 
 
 class OrgSection(Section):
@@ -457,51 +476,50 @@ class UnitEntry(Section):
     )
 
 
-class PersonEntry(Section):
+# A validated dataclass with slots, not a model: a province holds 500,000 people, and a model
+# instance takes three times the memory (its own __dict__ and set of the fields given).
+@pydantic_dataclass(slots=True, config=SECTION_CONFIG)
+class PersonEntry:
     """[[people]] — a member or applicant (large rosters are imported instead)."""
 
-    id: Ident = Field(**describe("唯一编号（如工号或拼音）", "Unique id (staff number or pinyin)", "zhangsan"))
-    name: str = Field(**describe("姓名", "Name", "张三"))
-    unit: Ident = Field(**describe("所在组织的 id", "Id of the person's unit", "zb1"))
-    status: StatusField = Field(
-        Status.FULL,
-        **describe(
-            "人员类别：full 正式党员、probationary 预备党员、activist 积极分子、target 发展对象、applicant 申请人",
-            "Status: full, probationary, activist, target or applicant",
-        ),
+    id: Ident = described("唯一编号（如工号或拼音）", "Unique id (staff number or pinyin)", "zhangsan")
+    name: str = described("姓名", "Name", "张三")
+    unit: Ident = described("所在组织的 id", "Id of the person's unit", "zb1")
+    status: StatusField = described(
+        "人员类别：full 正式党员、probationary 预备党员、activist 积极分子、target 发展对象、applicant 申请人",
+        "Status: full, probationary, activist, target or applicant",
+        default=Status.FULL,
     )
-    roles: list[RoleId] = Field(
-        default_factory=list,
-        **describe("在本组织中的职务，如 书记、组织委员", "Roles in the unit, e.g. secretary", ["书记"]),
+    roles: list[RoleId] = described(
+        "在本组织中的职务，如 书记、组织委员", "Roles in the unit, e.g. secretary", ["书记"], default_factory=list
     )
-    email: str | None = Field(None, **describe("电子邮箱", "Email address"))
-    phone: str | None = Field(None, **describe("手机号", "Mobile phone"))
-    joined: date | None = Field(None, **describe("入党日期", "Date of joining the Party"))
-    probation_start: date | None = Field(None, **describe("预备期开始日期", "Start of the probation year"))
-    applied_on: date | None = Field(None, **describe("递交入党申请书日期", "Date of the application to join"))
-    activist_since: date | None = Field(None, **describe("确定为入党积极分子的日期", "Date of becoming an activist"))
-    dues_base: float | None = Field(
-        None,
+    email: str | None = described("电子邮箱", "Email address", default=None)
+    phone: str | None = described("手机号", "Mobile phone", default=None)
+    joined: date | None = described("入党日期", "Date of joining the Party", default=None)
+    probation_start: date | None = described("预备期开始日期", "Start of the probation year", default=None)
+    applied_on: date | None = described("递交入党申请书日期", "Date of the application to join", default=None)
+    activist_since: date | None = described("确定为入党积极分子的日期", "Date of becoming an activist", default=None)
+    dues_base: float | None = described(
+        "党费缴纳基数（元/月，税后收入或离退休费）", "Monthly base for dues (yuan, after tax)", 6800, default=None, ge=0
+    )
+    dues_fixed: float | None = described(
+        "固定党费（元/月，学生、未就业等）",
+        "A fixed monthly amount (students, the unemployed…)",
+        0.2,
+        default=None,
         ge=0,
-        **describe("党费缴纳基数（元/月，税后收入或离退休费）", "Monthly base for dues (yuan, after tax)", 6800),
     )
-    dues_fixed: float | None = Field(
-        None,
-        ge=0,
-        **describe("固定党费（元/月，学生、未就业等）", "A fixed monthly amount (students, the unemployed…)", 0.2),
+    channels: list[str] = described(
+        "个人的其他提醒渠道名", "Further channels that reach this person", default_factory=list
     )
-    channels: list[str] = Field(
-        default_factory=list, **describe("个人的其他提醒渠道名", "Further channels that reach this person")
+    quiet_hours: TimeRange | None = described(
+        "个人的免打扰时段（覆盖 [notify]）", "Personal quiet hours (override [notify])", default=None
     )
-    quiet_hours: TimeRange | None = Field(
-        None, **describe("个人的免打扰时段（覆盖 [notify]）", "Personal quiet hours (override [notify])")
+    contact_units: list[Ident] = described(
+        "领导班子成员的联系支部", "Contact branches of a leadership member", ["zb1"], default_factory=list
     )
-    contact_units: list[Ident] = Field(
-        default_factory=list,
-        **describe("领导班子成员的联系支部", "Contact branches of a leadership member", ["zb1"]),
-    )
-    mobile: bool = Field(False, **describe("是否流动党员", "Works elsewhere (流动党员)"))
-    retired: bool = Field(False, **describe("是否离退休", "Retired"))
+    mobile: bool = described("是否流动党员", "Works elsewhere (流动党员)", default=False)
+    retired: bool = described("是否离退休", "Retired", default=False)
 
 
 class RuleEntry(Section):
