@@ -309,19 +309,28 @@ def _occurrences_from(
     return (o for o in occurrences_of(rule, roster, zone, workdays, begin, end) if o.due_on >= start)
 
 
-def _insert_streamed(session: Session, found: Iterable[Occurrence], now: datetime) -> tuple[int, dict[Natural, str]]:
-    """Insert in batches; return how many were new and each natural key's schedule (what is held
-    is the keys of one rule, not its occurrences: a province's talk pairs are millions)."""
+def _insert_streamed(
+    session: Session, found: Iterable[Occurrence], now: datetime, *, keep_keys: bool
+) -> tuple[int, dict[Natural, str]]:
+    """Insert in batches; return how many were new and, with ``keep_keys``, each natural key's
+    schedule (what is held is the keys of one rule, not its occurrences: a province's talk pairs
+    are millions)."""
     created = 0
     wanted: dict[Natural, str] = {}
     batch: list[Occurrence] = []
     for occurrence in found:
-        wanted[occurrence.natural_key] = occurrence.schedule
+        if keep_keys:
+            wanted[occurrence.natural_key] = occurrence.schedule
         batch.append(occurrence)
         if len(batch) == BATCH:
             created += insert_tasks(session, batch, now)
             batch = []
     return created + insert_tasks(session, batch, now), wanted
+
+
+def _has_tasks(session: Session, rule_id: str) -> bool:
+    """Whether the store holds any task of the rule (the natural key's index answers)."""
+    return session.execute(select(TaskRow.id).where(TaskRow.rule_id == rule_id).limit(1)).first() is not None
 
 
 def _only(source: Callable[[], Iterator[Occurrence]], keys: set[Natural]) -> dict[Natural, Occurrence]:
@@ -384,9 +393,12 @@ def sync(
         if begin > end:
             continue
         source = partial(_occurrences_from, rule, roster, zone, workdays, begin, end, start)
-        created, wanted = _insert_streamed(session, source(), now)
+        # what may have to be retired, restored or moved is tasks stored before this sync (none
+        # when only the calendar moved, nor the first time a rule is synced)
+        stored = not extend and _has_tasks(session, rule.id)
+        created, wanted = _insert_streamed(session, source(), now, keep_keys=stored)
         report.created += created
-        if not extend:
+        if stored:
             again = partial(_only, source)
             _add(report, _retire_and_restore(session, rule, wanted, end, now, actor, again=again))
     if not extend:

@@ -27,7 +27,7 @@ def task_key(unit_id: str, alias: str, period_key: str, person_id: str = "") -> 
     return f"{key}/{person_id}" if person_id else key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One materializable obligation; ``person_id`` is empty unless the rule is per person."""
 

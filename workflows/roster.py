@@ -12,7 +12,7 @@ from workflows.config.schema import Config
 from workflows.vocabulary import COMMITTEE_ROLES, MEMBER_STATUSES, VOTING_STATUSES, Status, UnitKind
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A 党委, 党总支, 党支部 or 党小组."""
 
@@ -24,7 +24,7 @@ class Unit:
     term_years: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a province has half a million
 class Person:
     """A member, probationary member, activist, target or applicant of one unit."""
 

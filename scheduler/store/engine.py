@@ -159,10 +159,10 @@ def connect_store(url: str) -> Store:
 IN_LIST = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 
 
-def in_chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
-    """``values`` in slices short enough for one ``IN (...)`` list each."""
-    for start in range(0, len(values), IN_LIST):
-        yield values[start : start + IN_LIST]
+def in_chunks(values: Sequence[T], size: int = IN_LIST) -> Iterator[Sequence[T]]:
+    """``values`` in slices of ``size``: by default short enough for one ``IN (...)`` list each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def open_store(url: str, *, create: bool = True) -> Store:

@@ -1,0 +1,54 @@
+"""The config's units and people are copied into the store in batches: added, changed and
+removed people each leave their row and their audit entry, and a session that had loaded a
+person sees the change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from scheduler.app import open_app
+from scheduler.directory import sync_directory
+from scheduler.store.models import AuditRow, PersonRow
+from tests.conftest import beijing
+
+
+def test_people_added_changed_and_removed(example_config: Path) -> None:
+    app = open_app(example_config)
+    now = beijing("2026-03-02 09:00")
+    with app.store.writing() as session:
+        created = sync_directory(session, app.loaded.config, now)
+        assert created == len(app.loaded.config.units) + len(app.loaded.config.people)
+    with app.store.writing() as session:
+        assert sync_directory(session, app.loaded.config, now) == 0  # nothing changed
+    app.store.close()
+
+    text = example_config.read_text(encoding="utf-8")
+    text = text.replace('name = "李娜"', 'name = "李娜娜"')  # changed
+    text = text.replace('[[people]]\nid = "xumin"\nname = "徐敏"\nunit = "zb2"\n', "")
+    assert "xumin" not in text  # removed
+    text += '\n[[people]]\nid = "newp"\nname = "新同志"\nunit = "zb1"\n'  # added
+    example_config.write_text(text, encoding="utf-8")
+    app = open_app(example_config)
+    later = beijing("2026-03-03 09:00")
+    with app.store.writing() as session:
+        loaded = session.get(PersonRow, "lina")  # an ORM row loaded before the batched writes
+        assert loaded is not None
+        assert loaded.name == "李娜"
+        assert sync_directory(session, app.loaded.config, later) == 3
+        assert loaded.name == "李娜娜"
+        people = {row.id: row for row in session.scalars(select(PersonRow))}
+        audits = session.execute(
+            select(AuditRow.action, AuditRow.entity_id, AuditRow.after).where(AuditRow.at == later)
+        )
+        actions = {(action, ident): after for action, ident, after in audits}
+    app.store.close()
+    assert not people["xumin"].active
+    assert people["newp"].active
+    assert people["newp"].source == "config"
+    assert people["newp"].contact_units == []
+    assert people["lina"].name == "李娜娜"
+    assert set(actions) == {("update", "lina"), ("deactivate", "xumin"), ("create", "newp")}
+    assert actions[("update", "lina")]["name"] == "李娜娜"
+    assert actions[("create", "newp")]["unit_id"] == "zb1"
