@@ -106,7 +106,8 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
     report = FireReport()
     # by the next_notice_at index alone: a filter on state would let SQLite pick a state index and
     # walk every active task; closed tasks have no next notice, and any left over are skipped below
-    due = list(session.scalars(select(TaskRow.id).where(TaskRow.next_notice_at <= now).order_by(TaskRow.id)))
+    # (sorted here, not by ORDER BY id: SQLite would then walk the table in id order to spare a sort)
+    due = sorted(session.scalars(select(TaskRow.id).where(TaskRow.next_notice_at <= now)))
     rosters: list[Roster] = []  # loaded on the first role or leader reference, not every tick
 
     def roster_for(ref: str) -> Roster:
@@ -120,7 +121,8 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
         chunk = due[start : start + BATCH]
         tasks = []
         closed = []
-        in_chunk = TaskRow.id.between(chunk[0], chunk[-1]), TaskRow.next_notice_at <= now
+        # by id, not an id range: due tasks lie far apart, and a range would walk every row between
+        in_chunk = TaskRow.id.in_(chunk), TaskRow.next_notice_at <= now
         for task in session.execute(select(*FIRING_COLUMNS).where(*in_chunk)):
             if task.state in ACTIVE_STATES:
                 tasks.append(task)

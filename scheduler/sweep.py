@@ -62,9 +62,11 @@ def sweep(session: Session, now: datetime) -> SweepReport:
         for start in range(0, len(found), BATCH):
             chunk = found[start : start + BATCH]
             ids = [row.id for row in chunk]
+            # the state is checked again as text (state || ''), which no index serves: given an
+            # index on state, SQLite would walk every active task instead of looking up the ids
             session.execute(
                 update(TaskRow)
-                .where(TaskRow.id.in_(ids), TaskRow.state.in_(sources))
+                .where(TaskRow.id.in_(ids), (TaskRow.state + "").in_(sources))
                 .values(state=target, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
