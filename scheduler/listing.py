@@ -83,12 +83,14 @@ class TaskLine(NamedTuple):
 
 # the task's columns, then the names of its owner, its person and its unit
 _SELECTED = [f"t.{name.removesuffix('_stored')}" for name in TaskLine._fields[:-3]] + ["a.name", "p.name", "u.name"]
-_JOINS = (
-    " LEFT JOIN person a ON a.id = t.assignee_id"
-    " LEFT JOIN person p ON p.id = t.person_id"
-    " LEFT JOIN unit u ON u.id = t.unit_id"
+_OWNER = " LEFT JOIN person a ON a.id = t.assignee_id"
+LINE_SOURCE = (
+    "SELECT "
+    + ", ".join(_SELECTED)
+    + " FROM task t"
+    + _OWNER
+    + " LEFT JOIN person p ON p.id = t.person_id LEFT JOIN unit u ON u.id = t.unit_id"
 )
-LINE_SOURCE = "SELECT " + ", ".join(_SELECTED) + " FROM task t" + _JOINS
 
 # What a table of tasks shows, in the order of the index that holds them all (ix_task_listed):
 # a brief listing reads that index and no table page (the other columns come back NULL).
@@ -105,7 +107,7 @@ LISTED_COLUMNS = (
     "assignee_id",
 )
 _BRIEF = [c if c == "a.name" or c.removeprefix("t.") in LISTED_COLUMNS else "NULL" for c in _SELECTED]
-BRIEF_SOURCE = "SELECT " + ", ".join(_BRIEF) + " FROM task t LEFT JOIN person a ON a.id = t.assignee_id"
+BRIEF_SOURCE = "SELECT " + ", ".join(_BRIEF) + " FROM task t" + _OWNER
 
 
 def _in(name: str, values: Iterable[Any], params: dict[str, Any]) -> str:
@@ -158,8 +160,8 @@ def task_lines(read: Reader, wanted: TaskFilter, rule_ids: Sequence[str] = (), b
     sql = BRIEF_SOURCE if brief else LINE_SOURCE
     if where:
         sql += " WHERE " + " AND ".join(where)
-    # ties in creation order: the (state, due_at) index then yields the order itself, so a long
-    # listing needs no sort and a --limit stops after its rows
+    # ties in creation order: the listing index (state, due_at, id, …) then yields the order of
+    # one state itself, so a long listing needs no sort and a --limit stops after its rows
     sql += " ORDER BY t.due_at, t.id"
     if wanted.limit:
         sql += " LIMIT :limit"
