@@ -106,7 +106,8 @@ class Daemon:
             systemd.notify(f"STATUS=tick failed: {self.last_error[:200]}")
             return None
         self.last_tick, self.last_error = now, None
-        give_back_memory()
+        if not report.sync.skipped or report.fired.notices or report.digests.messages:
+            give_back_memory()  # a tick that found nothing to do allocated next to nothing
         log.info(
             "tick %s: %d created, %d overdue, %d notices, %d messages queued, %d sent, %d to retry, %d failed",
             now.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M"),
