@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 from scheduler import audit
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import PersonRow, UnitRow
+from scheduler.sweep import BATCH
 from workflows.config.schema import Config
 from workflows.roster import Person, Roster, Unit
 from workflows.vocabulary import Status, UnitKind
-
-BATCH = 5000
 
 
 def _unit_values(config: Config) -> Iterator[tuple[str, dict[str, Any]]]:

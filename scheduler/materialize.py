@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from scheduler import audit
 from scheduler.directory import load_roster, sync_directory
 from scheduler.states import ACTIVE_STATES, RETIRED
-from scheduler.store.engine import serialize
+from scheduler.store.engine import in_chunks, serialize
 from scheduler.store.models import MetaRow, ScheduleRow, TaskRow, UTCDateTime
 from scheduler.sweep import BATCH, state_at
 from workflows.calendar import WorkCalendar, local_date
@@ -177,8 +177,8 @@ def insert_tasks(session: Session, found: Sequence[Occurrence], now: datetime) -
     """Insert the occurrences that are not stored yet, in batches; return how many were new."""
     insert_schedules(session, found)
     created = 0
-    for start in range(0, len(found), BATCH):
-        created += insert_new(session, TASK_TABLE, [task_values(o, now) for o in found[start : start + BATCH]])
+    for batch in in_chunks(found, BATCH):
+        created += insert_new(session, TASK_TABLE, [task_values(o, now) for o in batch])
     return created
 
 

@@ -117,8 +117,7 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
             rosters.append(load_roster(session))
         return rosters[0]
 
-    for start in range(0, len(due), BATCH):  # a morning of tens of thousands, a batch at a time
-        chunk = due[start : start + BATCH]
+    for chunk in in_chunks(due, BATCH):  # a morning of tens of thousands, a batch at a time
         tasks = []
         closed = []
         # by id, not an id range: due tasks lie far apart, and a range would walk every row between

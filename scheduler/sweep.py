@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from scheduler import audit
 from scheduler.states import DUE_SOON, OPEN, OVERDUE, UPCOMING
+from scheduler.store.engine import in_chunks
 from scheduler.store.models import TaskRow
 
 BATCH = 5_000
@@ -59,8 +60,7 @@ def sweep(session: Session, now: datetime) -> SweepReport:
         found = session.execute(
             select(TaskRow.id, TaskRow.key, TaskRow.state).where(TaskRow.state.in_(sources), instant <= now)
         ).all()
-        for start in range(0, len(found), BATCH):
-            chunk = found[start : start + BATCH]
+        for chunk in in_chunks(found, BATCH):
             ids = [row.id for row in chunk]
             # the state is checked again as text (state || ''), which no index serves: given an
             # index on state, SQLite would walk every active task instead of looking up the ids
