@@ -72,13 +72,9 @@ class ConfigIssue:
 
     def render(self, lang: Lang) -> str:
         """``line 12, units[2].parent: unknown unit 'zb9' — did you mean 'zb1'?``"""
-        params = {
-            name: value.render(lang) if isinstance(value, Bilingual | Message) else value
-            for name, value in self.params.items()
-        }
-        message = t(self.key, lang, **params)
-        if params.get("suggestion"):
-            message += t("config.did_you_mean", lang, suggestion=params["suggestion"])
+        message = Message(self.key, self.params).render(lang)
+        if self.params.get("suggestion"):
+            message += t("config.did_you_mean", lang, suggestion=self.params["suggestion"])
         places = [t("config.at_line", lang, line=self.line)] if self.line is not None else []
         if self.path:
             places.append(self.dotted)
