@@ -6,6 +6,7 @@ the daemon, the reports and the notifiers), and ``zhibu --help`` lists them from
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sqlite3
 import sys
@@ -104,6 +105,9 @@ class ZhibuGroup(click.Group):
         module, attribute = entry.target.split(":")
         command = getattr(importlib.import_module(f"scheduler.cli.{module}"), attribute)
         assert isinstance(command, click.Command)
+        if not gc.isenabled():  # paused by scheduler.console for the imports, now done
+            gc.freeze()
+            gc.enable()
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -1,5 +1,5 @@
 """``python -m scheduler.cli`` is ``zhibu``."""
 
-from scheduler.cli import main
+from scheduler.console import main
 
 main()

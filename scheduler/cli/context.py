@@ -7,7 +7,6 @@ store through :meth:`Cli.app`.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Iterator
@@ -120,6 +119,8 @@ def current_user(by: str | None) -> str:
         return by
     if os.environ.get("ZHIBU_USER"):
         return os.environ["ZHIBU_USER"]
+    import getpass  # only the commands that record pay for it
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
