@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -98,17 +99,18 @@ def column_name(field: str) -> Bilingual:
 class RosterFile:
     """The people read from a file, or the problems that prevent it."""
 
-    people: list[dict[str, Any]] = field(default_factory=list)
+    people: list[Any] = field(default_factory=list)  # dicts of fields, or what parse_roster made of them
     errors: list[RowError] = field(default_factory=list)
 
 
-def read_rows(path: Path) -> list[list[Any]]:
-    """All rows of a CSV (UTF-8, with or without BOM, or GB18030) or of the first XLSX sheet."""
+def read_rows(path: Path) -> Iterator[list[Any]]:
+    """The rows of a CSV (UTF-8, with or without BOM, or GB18030) or of the first XLSX sheet, one
+    at a time: the file is opened and decoded here (so errors reading it are raised here), and a
+    row is parsed when it is taken, so a roster of half a million people is never held as cells."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return _sheet_rows(load_workbook(path, read_only=True, data_only=True))
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -116,7 +118,15 @@ def read_rows(path: Path) -> list[list[Any]]:
             break
         except UnicodeDecodeError:
             continue
-    return [list(row) for row in csv.reader(text.splitlines())]
+    return csv.reader(io.StringIO(text, newline=""))
+
+
+def _sheet_rows(book: Any) -> Iterator[list[Any]]:
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        book.close()
 
 
 def _date(value: Any) -> date:
@@ -137,14 +147,21 @@ def _money(value: Any) -> Decimal:
 
 
 def parse_roster(
-    rows: Sequence[Sequence[Any]], units: Mapping[str, str], mapping: Mapping[str, str] | None = None
+    rows: Iterable[Sequence[Any]],
+    units: Mapping[str, str],
+    mapping: Mapping[str, str] | None = None,
+    into: Callable[[dict[str, Any]], Any] | None = None,
 ) -> RosterFile:
-    """People from ``rows`` (headers first); ``units`` maps unit ids and names to unit ids."""
+    """People from ``rows`` (headers first); ``units`` maps unit ids and names to unit ids.
+    Each person is kept as a dict of fields, or as what ``into`` makes of it — as soon as its row
+    is read, so the rows, the dicts and the people are not all in memory at once."""
     result = RosterFile()
-    if not rows:
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         result.errors.append(RowError(1, "", Message("roster.file_empty", {})))
         return result
-    headers = [str(h or "").strip() for h in rows[0]]
+    headers = [str(h or "").strip() for h in first]
     known = {**HEADERS, **{f: f for f in FIELDS}, **(mapping or {})}
     columns: dict[int, str] = {}
     for index, header in enumerate(headers):
@@ -166,7 +183,7 @@ def parse_roster(
     if result.errors:
         return result
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows, start=2):
         if not any(str(cell or "").strip() for cell in row):
             continue
         person, problems = _person(number, row, columns, units)
@@ -178,7 +195,7 @@ def parse_roster(
         elif ident:
             seen[ident] = number
         if not problems:
-            result.people.append(person)
+            result.people.append(person if into is None else into(person))
     return result
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from workflows.roster_file import parse_roster, unit_lookup
+from pathlib import Path
+
+from workflows.roster_file import parse_roster, read_rows, unit_lookup
 
 UNITS = unit_lookup([("zb1", "第一党支部")])
 
@@ -55,3 +57,18 @@ def test_cell_problems_name_the_column_as_the_file_does() -> None:
     ]
     assert messages(rows, "en")[2] == "unit '第二党支部': is not a unit in the config — did you mean '第一党支部'?"
     assert not found.people
+
+
+def test_a_csv_is_read_a_record_at_a_time_and_a_cell_may_hold_a_line_break(tmp_path: Path) -> None:
+    file = tmp_path / "花名册.csv"
+    file.write_text(
+        "编号,姓名,所在支部,职务\n"
+        'm1,张三,第一党支部,"支部书记\n组织委员"\n'  # Excel keeps the line break inside quotes
+        "m2,李四,第九党支部,\n",
+        encoding="utf-8-sig",
+    )
+    rows = read_rows(file)
+    assert not isinstance(rows, list)  # parsed as it is taken
+    found = parse_roster(rows, UNITS, into=lambda person: (person["id"], person["roles"]))
+    assert found.people == [("m1", ["secretary", "organization-member"])]
+    assert [(e.row, e.column) for e in found.errors] == [(3, "unit")]  # rows as Excel numbers them
