@@ -23,7 +23,7 @@ from notifiers.routing import Target, channel_url, targets_for, window_for
 from scheduler.app import App
 from scheduler.materialize import insert_new
 from scheduler.states import ACTIVE_STATES, OVERDUE
-from scheduler.store.engine import in_chunks
+from scheduler.store.engine import IN_LIST, in_chunks
 from scheduler.store.models import NoticeRow, OutboxRow, PersonRow, TaskRow, UnitRow
 from workflows.calendar import local_date
 from workflows.i18n import Lang, t
@@ -31,6 +31,7 @@ from workflows.recipients import CHANNEL, PERSON
 
 OUTBOX_TABLE = cast(Table, OutboxRow.__table__)
 NO_CHANNEL = "-"
+DIGEST_BATCH = IN_LIST  # recipients composed together: one IN (...) list, their tasks in memory at once
 
 
 @dataclass
@@ -42,10 +43,11 @@ class DigestReport:
 
 
 class Lookup:
-    """Names of people and units, loaded once per composition."""
+    """Names (and addresses) of people and units, loaded once per composition as plain rows: a
+    province's half a million people are not worth an ORM object each."""
 
     def __init__(self, session: Session) -> None:
-        self.people = {row.id: row for row in session.scalars(select(PersonRow))}
+        self.people = {row.id: row for row in session.execute(select(PersonRow.id, PersonRow.name, PersonRow.email))}
         self.units = dict(session.execute(select(UnitRow.id, UnitRow.name)).all())
 
     def person_name(self, person_id: str | None) -> str:
@@ -168,11 +170,22 @@ def digest_sections(
     return [section for section in sections.values() if section.items]
 
 
-def _pending(session: Session) -> dict[str, list[int]]:
-    rows = session.execute(select(NoticeRow.recipient, NoticeRow.task_id).where(NoticeRow.digest_day.is_(None))).all()
+def _waiting(session: Session) -> list[str]:
+    """Recipients with notices no digest has carried yet (from the pending index alone)."""
+    return sorted(session.scalars(select(NoticeRow.recipient).where(NoticeRow.digest_day.is_(None)).distinct()))
+
+
+def _pending(session: Session, recipients: Sequence[str]) -> dict[str, list[int]]:
+    """The tasks each of ``recipients`` was notified of since their last digest."""
     pending: dict[str, list[int]] = {}
-    for recipient, task_id in rows:
-        pending.setdefault(recipient, []).append(task_id)
+    for chunk in in_chunks(recipients):
+        rows = session.execute(
+            select(NoticeRow.recipient, NoticeRow.task_id).where(
+                NoticeRow.digest_day.is_(None), NoticeRow.recipient.in_(chunk)
+            )
+        )
+        for recipient, task_id in rows:
+            pending.setdefault(recipient, []).append(task_id)
     return pending
 
 
@@ -281,13 +294,13 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
     day = local_date(now, app.zone)
     if local.time() < digest_time(app):
         return report
-    pending = _pending(session)
-    if not pending:  # the usual case on most ticks: nothing to compose
+    waiting = _waiting(session)
+    if not waiting:  # the usual case on most ticks: nothing to compose
         return report
     sent_today = _with_digest(session, day)
     due = [
-        (recipient, notified)
-        for recipient, notified in sorted(pending.items())
+        recipient
+        for recipient in waiting
         # on a rest day or in quiet hours the notices wait; after today's digest, for tomorrow's
         if recipient not in sent_today and window_for(recipient, app.loaded, app.zone, app.workdays).allows(now)
     ]
@@ -296,10 +309,16 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
     lookup = Lookup(session)
     env = environment(app.templates_dir)
     problem_rules = [rule.id for rule in app.rules if rule.needs_confirmation]
-    inputs = digest_inputs(session, due, problem_rules)
-    for recipient, notified in due:
-        sections = digest_sections(recipient, day, notified, lookup, lang, inputs)
-        if sections:
+    # a batch of recipients at a time: their tasks are ORM rows, and a morning after an outage (or
+    # in an org where nothing is marked done) can owe digests listing a year of overdue work
+    for batch in in_chunks(due, DIGEST_BATCH):
+        pending = _pending(session, batch)
+        batch_due = [(recipient, pending.get(recipient, [])) for recipient in batch]
+        inputs = digest_inputs(session, batch_due, problem_rules)
+        for recipient, notified in batch_due:
+            sections = digest_sections(recipient, day, notified, lookup, lang, inputs)
+            if not sections:
+                continue
             total = sum(len(s.items) for s in sections)
             context = {
                 "org": app.loaded.config.org.name,
@@ -325,11 +344,12 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
                 lang=lang,
             )
             report.recipients += 1
-    for chunk in in_chunks([recipient for recipient, _ in due]):
+        # nothing in the session needs the new digest_day, so SQLAlchemy need not look for it there
         session.execute(
             update(NoticeRow)
-            .where(NoticeRow.recipient.in_(chunk), NoticeRow.digest_day.is_(None))
-            .values(digest_day=day)
+            .where(NoticeRow.recipient.in_(batch), NoticeRow.digest_day.is_(None))
+            .values(digest_day=day),
+            execution_options={"synchronize_session": False},
         )
     return report
 
