@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Row, Table, select, update
 from sqlalchemy.orm import Session
 
 from notifiers.channels import Message
@@ -31,6 +31,22 @@ from workflows.recipients import CHANNEL, PERSON
 
 OUTBOX_TABLE = cast(Table, OutboxRow.__table__)
 NO_CHANNEL = "-"
+# what a digest line needs of a task, read as plain rows: in an org where little is marked done a
+# member can have dozens of open tasks, and a morning has thousands of members
+DIGEST_COLUMNS = (
+    TaskRow.id,
+    TaskRow.key,
+    TaskRow.title,
+    TaskRow.unit_id,
+    TaskRow.due_on,
+    TaskRow.due_at,
+    TaskRow.state,
+    TaskRow.count_done,
+    TaskRow.count_required,
+    TaskRow.assignee_id,
+    TaskRow.person_id,
+)
+DigestTask = Row[*tuple[Any, ...]]  # a row of DIGEST_COLUMNS
 DIGEST_BATCH = IN_LIST  # recipients composed together: one IN (...) list, their tasks in memory at once
 
 
@@ -64,7 +80,7 @@ class Lookup:
         return row.email if row else None
 
 
-def item_of(task: TaskRow, lookup: Lookup, *, with_owner: bool) -> Item:
+def item_of(task: TaskRow | DigestTask, lookup: Lookup, *, with_owner: bool) -> Item:
     """A digest line for ``task``."""
     count = f"{task.count_done}/{task.count_required}" if task.count_required > 1 else ""
     owner = lookup.person_name(task.assignee_id) if with_owner else ""
@@ -78,9 +94,9 @@ class DigestInputs:
     """Every task the day's digests may list, fetched in a few queries for all recipients at once
     (grouped by recipient): what they own, what they chase (escalations) and the problems they found."""
 
-    owned: dict[str, list[TaskRow]] = field(default_factory=dict)
-    chased: dict[str, list[TaskRow]] = field(default_factory=dict)
-    found: dict[str, list[TaskRow]] = field(default_factory=dict)
+    owned: dict[str, list[DigestTask]] = field(default_factory=dict)
+    chased: dict[str, list[DigestTask]] = field(default_factory=dict)
+    found: dict[str, list[DigestTask]] = field(default_factory=dict)
 
 
 def digest_inputs(
@@ -92,13 +108,15 @@ def digest_inputs(
     people = [r.removeprefix(PERSON) for r, _ in due if r.startswith(PERSON)]
     order = (TaskRow.due_at, TaskRow.key)
     for chunk in in_chunks(people):
-        for task in session.scalars(
-            select(TaskRow).where(TaskRow.assignee_id.in_(chunk), TaskRow.state.in_(ACTIVE_STATES)).order_by(*order)
+        for task in session.execute(
+            select(*DIGEST_COLUMNS)
+            .where(TaskRow.assignee_id.in_(chunk), TaskRow.state.in_(ACTIVE_STATES))
+            .order_by(*order)
         ):
             inputs.owned.setdefault(PERSON + (task.assignee_id or ""), []).append(task)
         recipients = [PERSON + p for p in chunk]
-        for recipient, task in session.execute(
-            select(NoticeRow.recipient, TaskRow)
+        for escalated in session.execute(
+            select(NoticeRow.recipient, *DIGEST_COLUMNS)
             .join(TaskRow, NoticeRow.task_id == TaskRow.id)
             .where(
                 NoticeRow.recipient.in_(recipients),
@@ -109,10 +127,10 @@ def digest_inputs(
             .distinct()
             .order_by(*order)
         ):
-            inputs.chased.setdefault(recipient, []).append(task)
+            inputs.chased.setdefault(escalated.recipient, []).append(escalated)
         if problem_rules:
-            for task in session.scalars(
-                select(TaskRow)
+            for task in session.execute(
+                select(*DIGEST_COLUMNS)
                 .where(
                     TaskRow.rule_id.in_(problem_rules),
                     TaskRow.person_id.in_(chunk),
@@ -123,11 +141,13 @@ def digest_inputs(
                 inputs.found.setdefault(PERSON + task.person_id, []).append(task)
     channel_tasks = sorted({i for r, notified in due if not r.startswith(PERSON) for i in notified})
     if channel_tasks:
-        by_id: dict[int, TaskRow] = {}
+        by_id: dict[int, DigestTask] = {}
         for ids in in_chunks(channel_tasks):
             by_id.update(
                 (t.id, t)
-                for t in session.scalars(select(TaskRow).where(TaskRow.id.in_(ids), TaskRow.state.in_(ACTIVE_STATES)))
+                for t in session.execute(
+                    select(*DIGEST_COLUMNS).where(TaskRow.id.in_(ids), TaskRow.state.in_(ACTIVE_STATES))
+                )
             )
         for recipient, notified in due:
             if not recipient.startswith(PERSON):
