@@ -701,6 +701,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--span", choices=sorted(SPANS), help="what materialize creates (default: a year; a month for the province)"
     )
     parser.add_argument("--keep", type=Path, help="keep the work files in this folder")
+    parser.add_argument("--every", type=int, default=1, help="days between the daemon's ticks (default 1)")
     args = parser.parse_args(argv)
     if args.only is None:
         args.only = ["materialize"] if args.size == "province" else list(BENCHMARKS)
@@ -728,7 +729,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif name == "naive":
             rows.append(bench_naive(SIZES[args.size or "city"], folder("naive")))
         elif name == "daemon":
-            rows.append(bench_daemon(SIZES[args.size or "city"], folder("daemon")))
+            rows.append(bench_daemon(SIZES[args.size or "city"], folder("daemon"), args.every))
         elif name == "digests":
             rows.append(bench_digests(SIZES[args.size or "city"], folder("digests")))
         print(f"  done after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
