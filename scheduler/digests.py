@@ -91,7 +91,7 @@ def item_of(task: TaskRow | DigestTask, lookup: Lookup, *, with_owner: bool) -> 
 
 @dataclass
 class DigestInputs:
-    """Every task the day's digests may list, fetched in a few queries for all recipients at once
+    """Every task a batch of the day's digests may list, fetched in a few queries for all its recipients
     (grouped by recipient): what they own, what they chase (escalations) and the problems they found."""
 
     owned: dict[str, list[DigestTask]] = field(default_factory=dict)

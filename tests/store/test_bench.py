@@ -3,10 +3,14 @@ printed by ``python -m bench``, never asserted here."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from bench.orgs import Size
 from bench.run import bench_digests, bench_materialize, bench_sweep
+from scheduler import digests
 
 
 def test_materialize_benchmark_inserts_every_occurrence(tmp_path: Path) -> None:
@@ -30,3 +34,18 @@ def test_digest_benchmark_queues_a_message_per_recipient(tmp_path: Path) -> None
     messages = int(row.zhibu.split(" messages")[0].replace(",", ""))
     assert recipients > 0
     assert messages == recipients  # one email each (every bench person has an address)
+
+
+def test_digests_composed_a_batch_at_a_time_reach_everyone_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(digests, "DIGEST_BATCH", 4)  # smaller than the recipients: several batches
+    (tmp_path / "d").mkdir()
+    row = bench_digests(Size("tiny", 1, 2, 6), tmp_path / "d")
+    recipients = int(row.size.split(", ")[1].split(" ")[0])
+    assert recipients > 4 * 2
+    assert int(row.zhibu.split(" messages")[0].replace(",", "")) == recipients
+    with sqlite3.connect(tmp_path / "d" / "org" / "zhibu.db") as connection:
+        waiting = connection.execute("SELECT count(*) FROM notice WHERE digest_day IS NULL").fetchone()[0]
+        queued = connection.execute("SELECT count(DISTINCT recipient) FROM outbox WHERE kind = 'digest'").fetchone()[0]
+    assert (waiting, queued) == (0, recipients)  # every notice carried, every recipient once
