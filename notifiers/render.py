@@ -33,11 +33,14 @@ class Item:
 
 @dataclass
 class Section:
-    """A titled group of lines in a digest."""
+    """A titled group of lines in a digest; ``more`` tasks were left out, and ``command`` lists
+    them all."""
 
     name: str
     title: str
     items: list[Item] = field(default_factory=list)
+    more: int = 0
+    command: str = ""
 
 
 @functools.lru_cache(maxsize=8)
@@ -69,17 +72,23 @@ def render(env: Environment, lang: Lang, name: str, context: dict[str, Any]) -> 
 
 
 def fit_markdown(markdown: str, limit: int, lang: Lang) -> str:
-    """Cut ``markdown`` to ``limit`` UTF-8 bytes at line ends, counting the task lines left out."""
+    """Cut ``markdown`` to ``limit`` UTF-8 bytes at line ends, counting the task lines left out
+    (in one pass: a digest may have hundreds of lines)."""
     if len(markdown.encode("utf-8")) <= limit:
         return markdown
     lines = markdown.splitlines()
+    left = [0] * (len(lines) + 1)  # task lines from each line on
+    for index in range(len(lines) - 1, -1, -1):
+        left[index] = left[index + 1] + lines[index].lstrip().startswith("- ")
     kept: list[str] = []
+    size = 0  # UTF-8 bytes of "\n".join(kept)
     for index, line in enumerate(lines):
-        rest = [item for item in lines[index:] if item.lstrip().startswith("- ")]
-        note = t("digest.more", lang, count=len(rest))
-        candidate = "\n".join([*kept, line, "", note])
-        if len(candidate.encode("utf-8")) > limit:
+        note = t("digest.more", lang, count=left[index])
+        line_size = len(line.encode("utf-8"))
+        # the lines kept so far, this line, a blank line and the note
+        if size + bool(kept) + line_size + 2 + len(note.encode("utf-8")) > limit:
             return "\n".join([*kept, "", note])
+        size += bool(kept) + line_size
         kept.append(line)
     return "\n".join(kept)
 

@@ -9,6 +9,7 @@ the check for an existing digest make a second digest on the same day impossible
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -89,47 +90,94 @@ def item_of(task: TaskRow | DigestTask, lookup: Lookup, *, with_owner: bool) -> 
     )
 
 
+SECTIONS = ("overdue", "today", "week", "new", "chasing", "problems")
+
+
+@dataclass
+class Tally:
+    """A digest section as its tasks stream in: the first ``limit`` of them, and how many there were."""
+
+    rows: list[DigestTask] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, task: DigestTask, limit: int) -> None:
+        if len(self.rows) < limit:
+            self.rows.append(task)
+        self.count += 1
+
+
 @dataclass
 class DigestInputs:
-    """Every task a batch of the day's digests may list, fetched in a few queries for all its recipients
-    (grouped by recipient): what they own, what they chase (escalations) and the problems they found."""
+    """What a batch of the day's digests lists, per recipient and section: at most ``limit`` tasks
+    of each section (the soonest due first) and the count of the rest. A member whose work piles up
+    gets a digest of bounded size, and composing it costs memory bounded by the batch, not by the
+    backlog."""
 
-    owned: dict[str, list[DigestTask]] = field(default_factory=dict)
-    chased: dict[str, list[DigestTask]] = field(default_factory=dict)
-    found: dict[str, list[DigestTask]] = field(default_factory=dict)
+    day: date
+    limit: int
+    sections: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    chased_ids: dict[str, set[int]] = field(default_factory=dict)
+
+    def add(self, recipient: str, section: str, task: DigestTask) -> None:
+        self.sections.setdefault(recipient, {}).setdefault(section, Tally()).add(task, self.limit)
+
+    def owned_section(self, task: DigestTask, fresh: set[int]) -> str | None:
+        """The section a task of the recipient's own lands in, if any: overdue, due today, due
+        within the week, or newly notified."""
+        if task.state == OVERDUE:
+            return "overdue"
+        if task.due_on == self.day:
+            return "today"
+        if task.due_on <= self.day + timedelta(days=7):
+            return "week"
+        return "new" if task.id in fresh else None
 
 
 def digest_inputs(
-    session: Session, due: Sequence[tuple[str, Sequence[int]]], problem_rules: Sequence[str]
+    session: Session,
+    due: Sequence[tuple[str, Sequence[int]]],
+    problem_rules: Sequence[str],
+    day: date,
+    limit: int,
 ) -> DigestInputs:
     """The tasks of every due recipient's digest: a query per kind and chunk of recipients, not per
-    recipient — a morning of 30,000 digests is a few dozen queries."""
-    inputs = DigestInputs()
+    recipient — a morning of 30,000 digests is a few dozen queries — read as a stream and tallied
+    per section, keeping only what a digest shows."""
+    inputs = DigestInputs(day, limit)
+    fresh = {recipient: set(notified) for recipient, notified in due}
     people = [r.removeprefix(PERSON) for r, _ in due if r.startswith(PERSON)]
     order = (TaskRow.due_at, TaskRow.key)
+    stream = {"yield_per": 2_000}
     for chunk in in_chunks(people):
-        for task in session.execute(
+        owned = (
             select(*DIGEST_COLUMNS)
             .where(TaskRow.assignee_id.in_(chunk), TaskRow.state.in_(ACTIVE_STATES))
             .order_by(*order)
-        ):
-            inputs.owned.setdefault(PERSON + (task.assignee_id or ""), []).append(task)
-        recipients = [PERSON + p for p in chunk]
-        for escalated in session.execute(
+        )
+        for task in session.execute(owned, execution_options=stream):
+            recipient = PERSON + task.assignee_id
+            section = inputs.owned_section(task, fresh[recipient])
+            if section:
+                inputs.add(recipient, section, task)
+        chased = (
             select(NoticeRow.recipient, *DIGEST_COLUMNS)
             .join(TaskRow, NoticeRow.task_id == TaskRow.id)
             .where(
-                NoticeRow.recipient.in_(recipients),
+                NoticeRow.recipient.in_([PERSON + p for p in chunk]),
                 NoticeRow.escalation.is_(True),
                 TaskRow.state == OVERDUE,
                 TaskRow.acked_at.is_(None),
             )
             .distinct()
             .order_by(*order)
-        ):
-            inputs.chased.setdefault(escalated.recipient, []).append(escalated)
+        )
+        for escalated in session.execute(chased, execution_options=stream):
+            if PERSON + (escalated.assignee_id or "") == escalated.recipient:
+                continue  # their own overdue work, listed under overdue
+            inputs.add(escalated.recipient, "chasing", escalated)
+            inputs.chased_ids.setdefault(escalated.recipient, set()).add(escalated.id)
         if problem_rules:
-            for task in session.execute(
+            found = (
                 select(*DIGEST_COLUMNS)
                 .where(
                     TaskRow.rule_id.in_(problem_rules),
@@ -137,8 +185,14 @@ def digest_inputs(
                     TaskRow.state.in_(ACTIVE_STATES),
                 )
                 .order_by(*order)
-            ):
-                inputs.found.setdefault(PERSON + task.person_id, []).append(task)
+            )
+            for problem in session.execute(found, execution_options=stream):
+                recipient = PERSON + problem.person_id
+                if problem.id in inputs.chased_ids.get(recipient, ()):
+                    continue
+                if problem.assignee_id == problem.person_id and inputs.owned_section(problem, fresh[recipient]):
+                    continue  # a problem they found and own, listed with their own work
+                inputs.add(recipient, "problems", problem)
     channel_tasks = sorted({i for r, notified in due if not r.startswith(PERSON) for i in notified})
     if channel_tasks:
         by_id: dict[int, DigestTask] = {}
@@ -151,43 +205,50 @@ def digest_inputs(
             )
         for recipient, notified in due:
             if not recipient.startswith(PERSON):
-                tasks = [by_id[i] for i in set(notified) if i in by_id]
-                inputs.owned[recipient] = sorted(tasks, key=lambda t: (t.due_at, t.key))
+                tasks = sorted((by_id[i] for i in set(notified) if i in by_id), key=lambda t: (t.due_at, t.key))
+                for task in tasks:
+                    inputs.add(recipient, inputs.owned_section(task, fresh[recipient]) or "new", task)
     return inputs
 
 
+def rest_command(recipient: str, section: str, problem_rules: Sequence[str]) -> str:
+    """The `zhibu list` command that shows all of a digest section's tasks, not only those listed."""
+    words = ["zhibu", "list"]
+    if section == "problems":
+        for rule in problem_rules:
+            words += ["--rule", rule]
+    elif section != "chasing" and recipient.startswith(PERSON):
+        words += ["--assignee", recipient.removeprefix(PERSON)]
+    if section in ("overdue", "chasing"):
+        words += ["--status", "overdue"]
+    return shlex.join(words)
+
+
 def digest_sections(
-    recipient: str, day: date, notified: Sequence[int], lookup: Lookup, lang: Lang, inputs: DigestInputs
+    recipient: str, lookup: Lookup, lang: Lang, inputs: DigestInputs, problem_rules: Sequence[str] = ()
 ) -> list[Section]:
-    """The sections of ``recipient``'s digest on ``day``: overdue, today, this week, new, chasing,
-    and the problems they found that are not closed yet."""
-    names = ("overdue", "today", "week", "new", "chasing", "problems")
-    sections = {name: Section(name, t(f"digest.{name}", lang)) for name in names}
-    week_end = day + timedelta(days=7)
-    shown: set[int] = set()
-    is_person = recipient.startswith(PERSON)
-    fresh = set(notified)
-    for task in inputs.owned.get(recipient, []):
-        if task.state == OVERDUE:
-            name = "overdue"
-        elif task.due_on == day:
-            name = "today"
-        elif task.due_on <= week_end:
-            name = "week"
-        elif task.id in fresh:
-            name = "new"
-        else:
+    """The sections of ``recipient``'s digest: overdue, today, this week, new, chasing, and the
+    problems they found that are not closed yet; a section with more tasks than a digest lists
+    ends with how many were left out and the command that lists them."""
+    tallies = inputs.sections.get(recipient, {})
+    with_owner = not recipient.startswith(PERSON)
+    sections = []
+    for name in SECTIONS:
+        tally = tallies.get(name)
+        if tally is None:
             continue
-        sections[name].items.append(item_of(task, lookup, with_owner=not is_person))
-        shown.add(task.id)
-    for task in inputs.chased.get(recipient, []):
-        if task.id not in shown:
-            sections["chasing"].items.append(item_of(task, lookup, with_owner=True))
-            shown.add(task.id)
-    for task in inputs.found.get(recipient, []):  # problems this person found, not closed yet (问题消号)
-        if task.id not in shown:
-            sections["problems"].items.append(item_of(task, lookup, with_owner=True))
-    return [section for section in sections.values() if section.items]
+        owner = with_owner or name in ("chasing", "problems")
+        more = tally.count - len(tally.rows)
+        sections.append(
+            Section(
+                name,
+                t(f"digest.{name}", lang),
+                [item_of(task, lookup, with_owner=owner) for task in tally.rows],
+                more=more,
+                command=rest_command(recipient, name, problem_rules) if more else "",
+            )
+        )
+    return sections
 
 
 def _waiting(session: Session) -> list[str]:
@@ -329,17 +390,18 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
     lookup = Lookup(session)
     env = environment(app.templates_dir)
     problem_rules = [rule.id for rule in app.rules if rule.needs_confirmation]
-    # a batch of recipients at a time: their tasks are ORM rows, and a morning after an outage (or
-    # in an org where nothing is marked done) can owe digests listing a year of overdue work
+    limit = app.loaded.config.notify.digest_items
+    # a batch of recipients at a time, each section tallied as its rows stream in: a morning after an
+    # outage (or in an org where nothing is marked done) can owe digests over a year of overdue work
     for batch in in_chunks(due, DIGEST_BATCH):
         pending = _pending(session, batch)
         batch_due = [(recipient, pending.get(recipient, [])) for recipient in batch]
-        inputs = digest_inputs(session, batch_due, problem_rules)
-        for recipient, notified in batch_due:
-            sections = digest_sections(recipient, day, notified, lookup, lang, inputs)
+        inputs = digest_inputs(session, batch_due, problem_rules, day, limit)
+        for recipient in batch:
+            sections = digest_sections(recipient, lookup, lang, inputs, problem_rules)
             if not sections:
                 continue
-            total = sum(len(s.items) for s in sections)
+            total = sum(len(s.items) + s.more for s in sections)
             context = {
                 "org": app.loaded.config.org.name,
                 "recipient": lookup.recipient_name(recipient),

@@ -513,6 +513,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "digest.problems": ("未销号的整改问题", "Open problems (整改)"),
     "digest.due": ("截止 {day}", "due {day}"),
     "digest.owner": ("负责人 {name}", "owner {name}"),
+    "digest.section_more": (
+        "……另有 {count} 项，运行 {command} 查看全部",
+        "… and {count} more: run {command} to see them all",
+    ),
     "digest.more": ("……另有 {count} 项未列出，请运行 zhibu list 查看", "… {count} more not shown; run zhibu list"),
     "digest.footer": (
         "本消息由 zhibu 自动发送，每人每天最多一条汇总。",

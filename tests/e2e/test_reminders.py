@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -250,3 +252,31 @@ def test_after_downtime_one_catch_up_digest_per_person(notifying: App, smtp: Smt
     for key in ("zb1/支委会/2026-03", "zb1/党员大会/2026Q1", "zb1/主题党日/2026-04"):
         assert key in text
     assert text.count("zb1/支委会/2026-03") == 1  # once, at its latest step
+
+
+def test_a_long_section_lists_the_first_tasks_and_the_command_for_the_rest(
+    notifying: App, example_config: Path, smtp: SmtpServer, zhibu: CliRun
+) -> None:
+    edit_config(example_config, r'(email_channel = "mail"\n)', "\\1digest_items = 1\n")
+    app = open_app(example_config)
+    tick(app, beijing("2026-03-02 08:30"))
+    first = len(smtp.received)
+    tick(app, beijing("2026-04-14 08:30"))  # six weeks off: several tasks each are overdue now
+    [mail] = [m for m in smtp.received[first:] if m.recipients == ["zhangwei@example.org"]]
+    text = mail.part("plain").replace("\r\n", "\n")
+    overdue = [line for line in text.split("\n已逾期\n", 1)[1].split("\n本周截止\n", 1)[0].splitlines() if line]
+    assert len(overdue) == 2, overdue  # one task line, then the count of the rest and the command
+    assert overdue[0].startswith("- zb1/")
+    command = "zhibu list --assignee zhangwei --status overdue"
+    more = int(overdue[1].removeprefix("……另有 ").split(" ")[0])
+    assert overdue[1] == f"……另有 {more} 项，运行 {command} 查看全部"
+    # the command lists them all: the one shown and the ones counted
+    listed = json.loads(zhibu(*command.split()[1:], "--now", "2026-04-14T08:30+08:00", "--json").output)
+    assert len(listed) == 1 + more > 1
+    assert overdue[0].split()[1] in {task["key"] for task in listed}
+    listed_lines = text.count("\n- ")
+    counted = sum(int(n) for n in re.findall(r"……另有 (\d+) 项", text))
+    assert listed_lines == 4  # overdue, this week, new, chasing: one each
+    assert f"：{listed_lines + counted} 项工作提醒" in mail.subject  # the subject counts every task
+    assert f"……另有 {more} 项，运行 {command} 查看全部" in mail.part("html")
+    app.store.close()

@@ -342,6 +342,17 @@ class NotifySection(Section):
     digest_time: ClockTime = Field(
         "08:30", **describe("每日汇总提醒的发送时间", "Local time of the daily digest", "08:30")
     )
+    digest_items: int = Field(
+        20,
+        ge=1,
+        le=500,
+        **describe(
+            "每日汇总中每一类（已逾期、本周截止……）最多列出的条目数，其余给出数量和查看全部的 zhibu list 命令",
+            "At most this many tasks per digest section (overdue, due this week, …); the rest are"
+            " counted, with the zhibu list command that shows them all",
+            20,
+        ),
+    )
     quiet_hours: TimeRange = Field(
         "21:00-08:00",
         **describe("免打扰时段（空字符串为不限）", "Quiet hours (empty: none)", "21:00-08:00"),
