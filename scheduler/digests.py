@@ -48,6 +48,10 @@ DIGEST_COLUMNS = (
     TaskRow.person_id,
 )
 DigestTask = Row[*tuple[Any, ...]]  # a row of DIGEST_COLUMNS
+# the state compared as text (state || ''), which no index serves: SQLite's planner, without
+# statistics, would otherwise walk every active task through a state index rather than look up
+# a batch's 500 owners (or notices) — at a city's year that is 27 s a morning instead of 2.7
+ANY_STATE = TaskRow.state + ""
 DIGEST_BATCH = IN_LIST  # recipients composed together: one IN (...) list, their tasks in memory at once
 
 
@@ -150,9 +154,7 @@ def digest_inputs(
     stream = {"yield_per": 2_000}
     for chunk in in_chunks(people):
         owned = (
-            select(*DIGEST_COLUMNS)
-            .where(TaskRow.assignee_id.in_(chunk), TaskRow.state.in_(ACTIVE_STATES))
-            .order_by(*order)
+            select(*DIGEST_COLUMNS).where(TaskRow.assignee_id.in_(chunk), ANY_STATE.in_(ACTIVE_STATES)).order_by(*order)
         )
         for task in session.execute(owned, execution_options=stream):
             recipient = PERSON + task.assignee_id
@@ -165,7 +167,7 @@ def digest_inputs(
             .where(
                 NoticeRow.recipient.in_([PERSON + p for p in chunk]),
                 NoticeRow.escalation.is_(True),
-                TaskRow.state == OVERDUE,
+                ANY_STATE == OVERDUE,
                 TaskRow.acked_at.is_(None),
             )
             .distinct()
@@ -182,7 +184,7 @@ def digest_inputs(
                 .where(
                     TaskRow.rule_id.in_(problem_rules),
                     TaskRow.person_id.in_(chunk),
-                    TaskRow.state.in_(ACTIVE_STATES),
+                    ANY_STATE.in_(ACTIVE_STATES),
                 )
                 .order_by(*order)
             )
@@ -200,7 +202,7 @@ def digest_inputs(
             by_id.update(
                 (t.id, t)
                 for t in session.execute(
-                    select(*DIGEST_COLUMNS).where(TaskRow.id.in_(ids), TaskRow.state.in_(ACTIVE_STATES))
+                    select(*DIGEST_COLUMNS).where(TaskRow.id.in_(ids), ANY_STATE.in_(ACTIVE_STATES))
                 )
             )
         for recipient, notified in due:

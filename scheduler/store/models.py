@@ -225,6 +225,8 @@ class NoticeRow(Base):
     __table_args__ = (
         UniqueConstraint("task_id", "step", "recipient", name="uq_notice"),
         Index("ix_notice_pending", "digest_day", "recipient"),
+        # a digest's "chasing" section: the escalations that reached a batch of recipients
+        Index("ix_notice_recipient", "recipient", "escalation", "task_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
