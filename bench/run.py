@@ -590,7 +590,7 @@ def bench_daemon(size: Size, work: Path, days_per_tick: int = 1) -> Row:
         ticks.append(cpu - last_cpu)
         last_cpu = cpu
         rss.append(rss_mb(process.pid))
-        if len(ticks) == 1 or day.day == 1:
+        if len(ticks) == 1 or day.month != (day - timedelta(days=days_per_tick)).month:  # monthly progress
             print(f"    {day}: {ticks[-1]:.1f} s CPU, RSS {rss[-1]:.0f} MB", file=sys.stderr, flush=True)
         day += timedelta(days=days_per_tick)
     process.terminate()
