@@ -764,7 +764,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if notes:
         print()
         print("\n".join(notes))
-    print(f"\nTotal {time.perf_counter() - started:.0f} s; work files in {work}")
+    kept = f"work files kept in {work}" if args.keep else "work files removed"
+    print(f"\nTotal {time.perf_counter() - started:.0f} s; {kept}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
