@@ -219,8 +219,8 @@ def rest_command(recipient: str, section: str, problem_rules: Sequence[str]) -> 
     if section == "problems":
         for rule in problem_rules:
             words += ["--rule", rule]
-    elif section != "chasing" and recipient.startswith(PERSON):
-        words += ["--assignee", recipient.removeprefix(PERSON)]
+    elif recipient.startswith(PERSON):
+        words += ["--chased-by" if section == "chasing" else "--assignee", recipient.removeprefix(PERSON)]
     if section in ("overdue", "chasing"):
         words += ["--status", "overdue"]
     return shlex.join(words)

@@ -11,6 +11,10 @@ from typing import Any, NamedTuple
 from scheduler.states import DUE_SOON, OPEN, OVERDUE
 from scheduler.store.readonly import Reader
 
+# a recipient's prefix, as workflows.recipients.PERSON (not imported: it brings in the config schema,
+# which `zhibu list` does not load)
+PERSON = "person:"
+
 DEFAULT_STATES = (OPEN, DUE_SOON, OVERDUE)
 
 
@@ -22,6 +26,7 @@ class TaskFilter:
     unit: str | None = None
     rule: Sequence[str] = field(default_factory=tuple)
     assignee: str | None = None
+    chased_by: str | None = None  # tasks whose escalations reached this person, not their own
     due_before: date | None = None
     due_after: date | None = None
     limit: int | None = None
@@ -148,6 +153,15 @@ def task_lines(read: Reader, wanted: TaskFilter, rule_ids: Sequence[str] = (), b
         where.append(f"t.rule_id IN ({_in('rule', rule_ids, params)})")
     if wanted.assignee:
         where.append(f"t.assignee_id IN ({_in('who', person_ids(read, wanted.assignee), params)})")
+    if wanted.chased_by:
+        # what a digest's "chasing" section holds: escalated to them, not acknowledged, not theirs
+        chasers = person_ids(read, wanted.chased_by)
+        where.append(
+            f"t.id IN (SELECT n.task_id FROM notice n WHERE n.escalation"
+            f" AND n.recipient IN ({_in('chaser', [PERSON + p for p in chasers], params)}))"
+            f" AND t.acked_at IS NULL"
+            f" AND (t.assignee_id IS NULL OR t.assignee_id NOT IN ({_in('self', chasers, params)}))"
+        )
     if wanted.due_before:
         where.append("t.due_on <= :due_before")
         params["due_before"] = wanted.due_before

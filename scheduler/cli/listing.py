@@ -92,6 +92,9 @@ def _states(values: Sequence[str]) -> tuple[str, ...]:
 @click.option("--unit", help="A unit and the units below it / 组织（含下级）")
 @click.option("--rule", "rules", multiple=True, help="Rule id or alias, e.g. 支委会 / 规则")
 @click.option("--assignee", help="Owner's id or name / 负责人")
+@click.option(
+    "--chased-by", help="Overdue work escalated to this person (id or name), as their digest lists it / 督促人"
+)
 @click.option("--due-before", help="Due on or before this date / 截止日期不晚于")
 @click.option("--due-after", help="Due on or after this date / 截止日期不早于")
 @click.option("--limit", type=int, help="At most this many rows / 最多显示行数")
@@ -104,6 +107,7 @@ def list_command(
     unit: str | None,
     rules: tuple[str, ...],
     assignee: str | None,
+    chased_by: str | None,
     due_before: str | None,
     due_after: str | None,
     limit: int | None,
@@ -117,6 +121,7 @@ def list_command(
         unit=unit,
         rule=rules,
         assignee=assignee,
+        chased_by=chased_by,
         due_before=parse_date(due_before) if due_before else None,
         due_after=parse_date(due_after) if due_after else None,
         limit=limit,

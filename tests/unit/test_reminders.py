@@ -144,3 +144,11 @@ def test_only_role_and_leader_references_need_the_roster() -> None:
         True,
         True,
     ]
+
+
+def test_the_listing_names_recipients_as_reminders_do() -> None:
+    # `zhibu list --chased-by` matches notices by recipient without importing the config schema
+    from scheduler import listing
+    from workflows import recipients
+
+    assert listing.PERSON == recipients.PERSON
