@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 
 from notifiers.channels import Message, channel_kind, im_limit
-from workflows.i18n import Lang, t
+from workflows.i18n import MESSAGES, Lang, t
 
 
 @dataclass(frozen=True)
@@ -71,15 +71,27 @@ def render(env: Environment, lang: Lang, name: str, context: dict[str, Any]) -> 
     return Message(title=one("subject").strip(), text=one("txt"), html=one("html"), markdown=one("md"))
 
 
+def _tasks_on(line: str, lang: Lang) -> int:
+    """How many tasks a digest line stands for: one for a task line, N for a section's
+    "…and N more" line (:data:`digest.section_more`), none for the rest."""
+    if line.lstrip().startswith("- "):
+        return 1
+    before, _, _ = MESSAGES["digest.section_more"][0 if lang == "zh" else 1].partition("{count}")
+    if line.startswith(before):
+        count = line[len(before) :].split(" ", 1)[0]
+        return int(count) if count.isdigit() else 0
+    return 0
+
+
 def fit_markdown(markdown: str, limit: int, lang: Lang) -> str:
     """Cut ``markdown`` to ``limit`` UTF-8 bytes at line ends, counting the task lines left out
     (in one pass: a digest may have hundreds of lines)."""
     if len(markdown.encode("utf-8")) <= limit:
         return markdown
     lines = markdown.splitlines()
-    left = [0] * (len(lines) + 1)  # task lines from each line on
+    left = [0] * (len(lines) + 1)  # tasks from each line on: its task lines and sections' "N more"
     for index in range(len(lines) - 1, -1, -1):
-        left[index] = left[index + 1] + lines[index].lstrip().startswith("- ")
+        left[index] = left[index + 1] + _tasks_on(lines[index], lang)
     kept: list[str] = []
     size = 0  # UTF-8 bytes of "\n".join(kept)
     for index, line in enumerate(lines):

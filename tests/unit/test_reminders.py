@@ -105,6 +105,19 @@ def test_fit_markdown_keeps_whole_lines_and_counts_the_rest() -> None:
     assert fit_markdown(markdown, 100_000, "en") == markdown
 
 
+def test_fit_markdown_counts_the_tasks_a_cut_section_had_left_out() -> None:
+    def section(name: str, shown: int, more: int) -> list[str]:
+        lines = [f"**{name}**", *[f"- `zb1/{name}/{i}` 缴纳党费" for i in range(shown)]]
+        return [*lines, f"……另有 {more} 项，运行 `zhibu list --assignee lina` 查看全部", ""]
+
+    markdown = "\n".join(["**标题**", "", *section("overdue", 20, 40), *section("week", 20, 10)])
+    fitted = fit_markdown(markdown, 900, "zh")
+    shown = fitted.count("\n- ")
+    assert shown < 40  # cut inside the second section: its 10 more were cut with it
+    kept_more = 40 if "……另有 40 项" in fitted else 0  # a section's line that was kept counts itself
+    assert fitted.endswith(f"……另有 {40 + 20 + 10 + 20 - shown - kept_more} 项未列出，请运行 zhibu list 查看")
+
+
 def test_ladder_rungs_in_months_for_dues_arrears() -> None:
     ladder = (
         Rung(5, ("owner",)),
