@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 
 from notifiers.channels import Message, channel_kind, im_limit
-from workflows.i18n import MESSAGES, Lang, t
+from workflows.i18n import Lang, t
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,13 @@ def render(env: Environment, lang: Lang, name: str, context: dict[str, Any]) -> 
     return Message(title=one("subject").strip(), text=one("txt"), html=one("html"), markdown=one("md"))
 
 
-def _tasks_on(line: str, lang: Lang) -> int:
+def _tasks_on(line: str, more_prefix: str) -> int:
     """How many tasks a digest line stands for: one for a task line, N for a section's
-    "…and N more" line (:data:`digest.section_more`), none for the rest."""
+    "…and N more" line (it starts with ``more_prefix``), none for the rest."""
     if line.lstrip().startswith("- "):
         return 1
-    before, _, _ = MESSAGES["digest.section_more"][0 if lang == "zh" else 1].partition("{count}")
-    if line.startswith(before):
-        count = line[len(before) :].split(" ", 1)[0]
+    if line.startswith(more_prefix):
+        count = line[len(more_prefix) :].split(" ", 1)[0]
         return int(count) if count.isdigit() else 0
     return 0
 
@@ -89,9 +88,11 @@ def fit_markdown(markdown: str, limit: int, lang: Lang) -> str:
     if len(markdown.encode("utf-8")) <= limit:
         return markdown
     lines = markdown.splitlines()
+    # what a section's "…and N more" line says before its N, in this language
+    more_prefix = t("digest.section_more", lang, count="\0", command="").partition("\0")[0]
     left = [0] * (len(lines) + 1)  # tasks from each line on: its task lines and sections' "N more"
     for index in range(len(lines) - 1, -1, -1):
-        left[index] = left[index + 1] + _tasks_on(lines[index], lang)
+        left[index] = left[index + 1] + _tasks_on(lines[index], more_prefix)
     kept: list[str] = []
     size = 0  # UTF-8 bytes of "\n".join(kept)
     for index, line in enumerate(lines):

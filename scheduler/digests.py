@@ -121,6 +121,10 @@ class DigestInputs:
     limit: int
     sections: dict[str, dict[str, Tally]] = field(default_factory=dict)
     chased_ids: dict[str, set[int]] = field(default_factory=dict)
+    week_end: date = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.week_end = self.day + timedelta(days=7)
 
     def add(self, recipient: str, section: str, task: DigestTask) -> None:
         self.sections.setdefault(recipient, {}).setdefault(section, Tally()).add(task, self.limit)
@@ -132,7 +136,7 @@ class DigestInputs:
             return "overdue"
         if task.due_on == self.day:
             return "today"
-        if task.due_on <= self.day + timedelta(days=7):
+        if task.due_on <= self.week_end:
             return "week"
         return "new" if task.id in fresh else None
 
