@@ -1,90 +1,129 @@
-"""``zhibu run``: the service. APScheduler is only its timer — a tick every few minutes, one at
-the digest time, a nightly full sync — while the store holds every obligation.
+"""``zhibu run``: the service. It holds no data: APScheduler is only its timer — a tick every few
+minutes, one at the digest time, a nightly full sync — and each tick runs in a process of its
+own (:mod:`scheduler.ticker`) that parses the config, opens the store, does the work and exits.
+
+So the service waits between ticks at the size of an interpreter with APScheduler imported,
+whatever the size of the organization; a year of ticks leaves nothing behind in it; and a tick
+that fails, even one the kernel kills for memory, fails alone while the next one tries again.
+This module imports nothing heavy (no SQLAlchemy, pydantic or apprise): ``zhibu run`` validates
+the config, then replaces itself with ``python -m scheduler.daemon`` (same pid, for systemd).
 
 Signals: the first SIGTERM or SIGINT lets the message being sent finish and exits 0 (warm); a
-second exits at once (cold). SIGHUP reloads the config: it is validated first, and an invalid
-one is reported while the old one keeps running. Under systemd it reports READY, a STATUS line
-and WATCHDOG pings through the notify socket.
+second exits at once (cold). SIGHUP reloads the config: a child validates it first, and an
+invalid one is reported while the old one keeps running — each tick is handed the config text
+last accepted, so an edit applies from ``systemctl reload`` on (roster files are read at every
+tick). Under systemd it reports READY, a STATUS line and WATCHDOG pings through the notify socket.
 """
 
 from __future__ import annotations
 
-import ctypes
-import functools
-import gc
+import argparse
+import json
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import func, select
 
 from scheduler import clock, systemd
-from scheduler.app import App, open_app, store_url
-from scheduler.logs import LOGGER, Redacting
-from scheduler.outbox import QUEUED
-from scheduler.store.engine import open_store
-from scheduler.store.models import OutboxRow
-from scheduler.tick import TickReport, tick
-from workflows.config.load import load_config
+from scheduler.logs import LOGGER, setup
+from scheduler.ticker import Order
 from workflows.durations import format_duration
-from workflows.i18n import Lang, ZhibuError
 
 log = logging.getLogger(LOGGER)
 MIN_REAL_INTERVAL = 0.5  # seconds between ticks at the fastest, whatever the simulated clock
 
 
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None on a C library without it (musl, macOS)."""
+@dataclass(frozen=True)
+class Settings:
+    """What the service needs from the config (``scheduler.ticker.settings_of`` reads them)."""
+
+    tick_interval: float  # simulated seconds
+    digest_time: str  # HH:MM in the org's zone
+    timezone: str
+    store: str  # the store URL without secrets, for the log
+
+
+@dataclass
+class Outcome:
+    """How one child's order went: its JSON result, or why there was none."""
+
+    ok: bool
+    result: dict[str, Any]
+    error: str | None = None
+
+
+def run_child(order: Order, started: list[subprocess.Popen[bytes]] | None = None) -> Outcome:
+    """Run ``order`` in a fresh ``python -m scheduler.ticker`` and wait for its result. The
+    child is appended to ``started`` while it runs (so a signal can reach it)."""
+    read_end, write_end = os.pipe()
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-    return trim
-
-
-def give_back_memory() -> None:
-    """Hand the heap's free pages back to the system after a tick: glibc keeps them otherwise,
-    and the service would sit between ticks at the high-water mark of its busiest one (a city's
-    first tick). The cyclic collector runs first, so that what a tick left in cycles is free."""
-    gc.collect()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "scheduler.ticker", "--report-fd", str(write_end)],
+            stdin=subprocess.PIPE,
+            pass_fds=(write_end,),
+            start_new_session=True,  # Ctrl+C reaches the service, which decides for its child
+        )
+    finally:
+        os.close(write_end)
+    if started is not None:
+        started.append(child)
+    assert child.stdin is not None
+    with os.fdopen(read_end, "rb") as report:
+        try:
+            child.stdin.write(order.to_line())
+            child.stdin.flush()
+        except OSError:
+            pass  # it died at once; its exit code says how
+        data = report.read()
+    code = child.wait()
+    child.stdin.close()  # only now: the child takes the end of its stdin for the service's death
+    if started is not None:
+        started.remove(child)
+    try:
+        result = json.loads(data)
+    except ValueError:
+        how = f"signal {-code}" if code < 0 else f"exit code {code}"
+        return Outcome(False, {}, f"its process ended with {how} before reporting")
+    return Outcome(bool(result.get("ok")), result, result.get("error"))
 
 
 @dataclass
 class Daemon:
-    """One running service: the app it serves, its timer, and how it stops."""
+    """One running service: the config it serves, its timer, and how it stops."""
 
     config_path: Path
-    db_url: str | None
-    lang: Lang | None
+    config_text: str
+    settings: Settings
+    db_url: str | None = None
+    lang: str | None = None
     interval: timedelta | None = None
-    redacting: Redacting | None = None
-    app: App = field(init=False)
+    log_format: str = "text"
     stop_requested: threading.Event = field(default_factory=threading.Event)
     last_tick: datetime | None = None
     last_error: str | None = None
     signals: int = 0
-    on_first_tick: Callable[[TickReport], None] | None = None
+    agenda_pending: bool = True  # the first tick prints the agenda on stdout
 
     def __post_init__(self) -> None:
-        self.app = open_app(self.config_path, self.db_url)
-        self.scheduler = BlockingScheduler(timezone=self.app.zone)
+        self.scheduler = BlockingScheduler(timezone=self.settings.timezone)
+        self.children: list[subprocess.Popen[bytes]] = []
+        self._one_tick_at_a_time = threading.Lock()
         self._shutdown: threading.Thread | None = None
 
     @property
     def tick_interval(self) -> timedelta:
         """Simulated time between ticks (``--interval`` or ``[daemon] tick_interval``)."""
-        return self.interval or self.app.loaded.config.daemon.tick_interval
+        return self.interval or timedelta(seconds=self.settings.tick_interval)
 
     def real_interval(self) -> float:
         """Real seconds between ticks: the interval divided by the simulated clock's speed (as
@@ -93,47 +132,45 @@ class Daemon:
             return MIN_REAL_INTERVAL
         return max(MIN_REAL_INTERVAL, self.tick_interval.total_seconds() / clock.simulation_speed())
 
-    def run_tick(self, *, force_sync: bool = False) -> TickReport | None:
-        """One tick; an error is logged and reported, and the next tick tries again."""
-        if self.stop_requested.is_set():
-            return None
-        now = clock.now()
-        try:
-            report = tick(self.app, now, force_sync=force_sync, lang=self.lang, should_stop=self.stop_requested.is_set)
-        except (ZhibuError, Exception) as error:  # the service must outlive a bad tick
-            self.last_error = error.message("en") if isinstance(error, ZhibuError) else repr(error)
-            log.error("tick at %s failed: %s", now.isoformat(), self.last_error)
-            systemd.notify(f"STATUS=tick failed: {self.last_error[:200]}")
-            return None
-        self.last_tick, self.last_error = now, None
-        if not report.sync.skipped or report.fired.notices or report.digests.messages:
-            give_back_memory()  # a tick that found nothing to do allocated next to nothing
-        log.info(
-            "tick %s: %d created, %d overdue, %d notices, %d messages queued, %d sent, %d to retry, %d failed",
-            now.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M"),
-            report.sync.created,
-            report.sweep.count("overdue"),
-            report.fired.notices,
-            report.digests.messages + report.urgent,
-            report.delivery.sent,
-            report.delivery.retried,
-            report.delivery.failed,
+    def order(self, mode: str, text: str, **fields: Any) -> Order:
+        """An order for a child, carrying this service's options."""
+        return Order(
+            mode=mode,
+            config_path=str(self.config_path),
+            config_text=text,
+            db_url=self.db_url,
+            lang=self.lang,
+            log_format=self.log_format,
+            **fields,
         )
-        if self.on_first_tick is not None:
-            self.on_first_tick(report)
-            self.on_first_tick = None
-        self.report_status()
-        systemd.notify("WATCHDOG=1")
-        return report
 
-    def report_status(self) -> None:
+    def run_tick(self, *, force_sync: bool = False) -> Outcome | None:
+        """One tick in a child; a failure is logged and reported, and the next tick tries again."""
+        with self._one_tick_at_a_time:  # the timer's jobs may fire together; ticks run in turn
+            if self.stop_requested.is_set():
+                return None
+            now = clock.now()
+            order = self.order(
+                "tick", self.config_text, now=now.isoformat(), force_sync=force_sync, agenda=self.agenda_pending
+            )
+            outcome = run_child(order, self.children)
+        if not outcome.ok:
+            self.last_error = outcome.error or "unknown error"
+            if "error" not in outcome.result:  # the child could not say so itself
+                log.error("tick at %s failed: %s", now.isoformat(), self.last_error)
+            systemd.notify(f"STATUS=tick failed: {self.last_error[:200]}")
+            return outcome
+        self.last_tick, self.last_error, self.agenda_pending = now, None, False
+        self.report_status(int(outcome.result.get("queued", 0)))
+        systemd.notify("WATCHDOG=1")
+        return outcome
+
+    def report_status(self, queued: int) -> None:
         """STATUS for ``systemctl status``: the next tick and the queue depth. (It must not ask
         the scheduler: a job that takes the scheduler's locks deadlocks a shutdown that waits
         for that job.)"""
-        with self.app.store.reading() as session:
-            queued = session.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == QUEUED)) or 0
         upcoming = (self.last_tick or clock.now()) + self.tick_interval
-        when = upcoming.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M")
+        when = upcoming.astimezone(self.scheduler.timezone).strftime("%Y-%m-%d %H:%M")
         systemd.notify(f"STATUS=next tick at {when}, {queued} queued")
 
     def watchdog(self) -> None:
@@ -142,23 +179,24 @@ class Daemon:
             systemd.notify("WATCHDOG=1")
 
     def reload(self) -> None:
-        """Re-read the config; keep running the old one when the new one is invalid."""
+        """Re-read the config and have a child validate it; keep the old one when it is invalid."""
         systemd.notify("RELOADING=1")
         try:
-            loaded = load_config(self.config_path)
-            if store_url(loaded, self.db_url) != self.app.store.url:
-                store = open_store(store_url(loaded, self.db_url))
-                self.app.store.close()
-            else:
-                store = self.app.store
-        except ZhibuError as error:
-            detail = error.message("en").replace("\n", "; ")
+            text = self.config_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            outcome = Outcome(False, {}, f"{self.config_path}: {error}")
+        else:
+            outcome = run_child(self.order("check", text))
+        if not outcome.ok:
+            detail = (outcome.error or "unknown error").replace("\n", "; ")
             log.error("config reload refused, still running the previous config: %s", detail)
             systemd.notify("READY=1", "STATUS=config reload refused; previous config kept")
             return
-        self.app = App(loaded=loaded, store=store)
-        if self.redacting is not None:
-            self.redacting.urls = list(loaded.channel_urls.values())
+        settings = Settings(**outcome.result["settings"])
+        before, self.config_text = self.settings, text
+        self.settings = replace(settings, timezone=before.timezone)  # the timer's zone is set at start
+        if settings.tick_interval != before.tick_interval and self.interval is None:
+            self.scheduler.reschedule_job("tick", trigger="interval", seconds=self.real_interval())
         log.info("config reloaded from %s; it applies from the next tick", self.config_path)
         systemd.notify("READY=1")
 
@@ -170,10 +208,14 @@ class Daemon:
         self.signals += 1
         if self.signals > 1:
             log.warning("second signal: exiting now")
+            for child in list(self.children):
+                child.kill()
             os._exit(1)
         log.info("stopping after the message in progress (send the signal again to stop at once)")
         systemd.notify("STOPPING=1")
         self.stop_requested.set()
+        for child in list(self.children):
+            child.send_signal(signal.SIGTERM)  # it finishes the message in progress, then ends
         self._shutdown = threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True})
         self._shutdown.start()
 
@@ -191,7 +233,7 @@ class Daemon:
             **options,
         )
         if clock.simulation_speed() == 1.0 and not clock.stepped():
-            hour, minute = (int(part) for part in self.app.loaded.config.notify.digest_time.split(":"))
+            hour, minute = (int(part) for part in self.settings.digest_time.split(":"))
             self.scheduler.add_job(self.run_tick, "cron", hour=hour, minute=minute, id="digest", **options)
             self.scheduler.add_job(
                 self.run_tick, "cron", hour=1, minute=7, kwargs={"force_sync": True}, id="nightly", **options
@@ -208,7 +250,7 @@ class Daemon:
         log.info(
             "zhibu started: a tick every %s, store %s, pid %d",
             format_duration(self.tick_interval),
-            self.app.store.display_url,
+            self.settings.store,
             os.getpid(),
         )
         systemd.notify("READY=1", "STATUS=starting")
@@ -217,3 +259,51 @@ class Daemon:
             self._shutdown.join()
         log.info("zhibu stopped")
         return 0
+
+
+def service_argv(
+    config_path: Path,
+    settings: dict[str, Any],
+    *,
+    db_url: str | None,
+    lang: str | None,
+    interval: timedelta | None,
+    log_format: str,
+) -> list[str]:
+    """The command line ``zhibu run`` replaces itself with once the config is validated."""
+    argv = [sys.executable, "-m", "scheduler.daemon", "--config", str(config_path), "--log-format", log_format]
+    argv += ["--settings", json.dumps(settings, ensure_ascii=False)]
+    if db_url:
+        argv += ["--db", db_url]
+    if lang:
+        argv += ["--lang", lang]
+    if interval:
+        argv += ["--interval", str(interval.total_seconds())]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve the config named on the command line (as ``service_argv`` writes it)."""
+    parser = argparse.ArgumentParser(prog="python -m scheduler.daemon", description="zhibu's service; use `zhibu run`.")
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--settings", type=json.loads, required=True)
+    parser.add_argument("--db")
+    parser.add_argument("--lang")
+    parser.add_argument("--interval", type=float)
+    parser.add_argument("--log-format", default="text")
+    args = parser.parse_args(argv)
+    setup(args.log_format)
+    daemon = Daemon(
+        config_path=args.config,
+        config_text=args.config.read_text(encoding="utf-8"),
+        settings=Settings(**args.settings),
+        db_url=args.db,
+        lang=args.lang,
+        interval=timedelta(seconds=args.interval) if args.interval else None,
+        log_format=args.log_format,
+    )
+    return daemon.run()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -211,8 +211,11 @@ def tick_command(cli: Cli, now_text: str | None, quiet: bool) -> None:
 @pass_cli
 def run(cli: Cli, interval: str | None, log_format: str) -> None:
     """Run as a service: a tick at start, then on a timer (Ctrl+C stops). 作为服务运行。"""
-    from scheduler.daemon import Daemon
-    from scheduler.logs import setup
+    import os
+    import sys
+
+    from scheduler.daemon import service_argv
+    from scheduler.ticker import settings_of
 
     every = None
     if interval:
@@ -220,10 +223,14 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
         if every is None or every <= timedelta(0):
             raise UsageError("config.bad_duration", value=interval)
     loaded = cli.loaded()  # validated before anything starts
-    redacting = setup(log_format, loaded.channel_urls.values())
-    daemon = Daemon(
-        config_path=cli.config_path, db_url=cli.db_url, lang=cli.lang_option, interval=every, redacting=redacting
+    settings = settings_of(loaded, cli.db_url)
+    shown = format_duration(every or loaded.config.daemon.tick_interval)
+    cli.echo(cli.t("run.started", interval=shown, url=settings["store"]))
+    argv = service_argv(
+        loaded.path, settings, db_url=cli.db_url, lang=cli.lang_option, interval=every, log_format=log_format
     )
-    daemon.on_first_tick = lambda report: print_tick(cli, daemon.app, report, agenda=True)
-    cli.echo(cli.t("run.started", interval=format_duration(daemon.tick_interval), url=daemon.app.store.display_url))
-    raise SystemExit(daemon.run())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # the service is this same process (systemd's main pid) without the libraries the validation
+    # loaded: it only keeps time and starts a process for each tick (scheduler.daemon)
+    os.execv(argv[0], argv)

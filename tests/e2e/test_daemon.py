@@ -4,9 +4,11 @@ cold stops, SIGHUP reloads, JSON logs without secrets, and the shipped systemd u
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, edit_config
-from tests.daemon_process import DaemonProcess, NotifySocket, zhibu_executable
+from tests.daemon_process import DaemonProcess, NotifySocket, alive, children_of, wait_until, zhibu_executable
 from tests.receivers import SmtpServer
 
 
@@ -28,6 +30,15 @@ def notify_socket(tmp_path: Path) -> Iterator[NotifySocket]:
 
 def simulated(start: str, speed: int) -> dict[str, str]:
     return {"ZHIBU_CLOCK": f"{start}@{time.time()}x{speed}"}
+
+
+def with_mail(config: Path, smtp: SmtpServer) -> None:
+    """Send the example's email through the test's SMTP server."""
+    edit_config(
+        config,
+        r'(tick_interval = "5m".*?\n)',
+        f'\\1\n[notify]\nemail_channel = "mail"\n\n[channels.mail]\nurl = "mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org"\n',
+    )
 
 
 def test_ready_status_watchdog_and_warm_stop(example_config: Path, notify_socket: NotifySocket) -> None:
@@ -50,11 +61,7 @@ def test_ready_status_watchdog_and_warm_stop(example_config: Path, notify_socket
 def test_second_signal_stops_at_once_while_a_send_hangs(example_config: Path) -> None:
     with SmtpServer() as smtp:
         smtp.handler.delay = 20.0  # every message takes 20 s to be accepted
-        edit_config(
-            example_config,
-            r'(tick_interval = "5m".*?\n)',
-            f'\\1\n[notify]\nemail_channel = "mail"\n\n[channels.mail]\nurl = "mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org"\n',
-        )
+        with_mail(example_config, smtp)
         daemon = DaemonProcess(example_config, "--interval", "1m", env=simulated("2026-03-02T08:29:50+08:00", 10))
         try:
             assert daemon.wait_for_line(lambda line: "zhibu started" in line)
@@ -67,6 +74,63 @@ def test_second_signal_stops_at_once_while_a_send_hangs(example_config: Path) ->
             assert time.monotonic() - started < 10
         finally:
             daemon.kill()
+
+
+def test_a_tick_killed_mid_send_fails_alone_and_the_next_tick_runs(example_config: Path) -> None:
+    """Each tick is a process of its own: killing it (as the kernel would for memory) is one
+    failed tick, logged, and the service carries on with the next."""
+    with SmtpServer() as smtp:
+        smtp.handler.delay = 20.0
+        with_mail(example_config, smtp)
+        daemon = DaemonProcess(example_config, "--interval", "1m", env=simulated("2026-03-02T08:29:50+08:00", 10))
+        try:
+            assert daemon.wait_for_line(lambda line: "zhibu started" in line)
+            assert smtp.handler.wait_for_connection(timeout=60), daemon.output
+            ticking = children_of(daemon.proc.pid)
+            assert len(ticking) == 1, ticking
+            smtp.handler.delay = 0.0
+            os.kill(ticking[0], signal.SIGKILL)
+            failed = daemon.wait_for_line(lambda line: "failed: its process ended with signal 9" in line, timeout=30)
+            assert failed is not None, daemon.output
+            mark = daemon.lines.index(failed)
+            assert daemon.wait_for_line(lambda line: "INFO tick 2026-03-02" in line, after=mark), daemon.output
+            assert daemon.proc.poll() is None
+            daemon.signal(signal.SIGTERM)
+            assert daemon.wait(timeout=60) == 0, daemon.output
+        finally:
+            daemon.kill()
+    assert smtp.received, "the next ticks sent what the killed one had claimed or queued"
+
+
+def test_a_tick_ends_with_the_service_killed_under_it(example_config: Path) -> None:
+    """SIGKILL to the service (a crash) takes the tick in progress with it at once, as when the
+    whole service was one process: no orphan goes on sending beside the next service."""
+    with SmtpServer() as smtp:
+        smtp.handler.delay = 20.0
+        with_mail(example_config, smtp)
+        daemon = DaemonProcess(example_config, "--interval", "1m", env=simulated("2026-03-02T08:29:50+08:00", 10))
+        try:
+            assert daemon.wait_for_line(lambda line: "zhibu started" in line)
+            assert smtp.handler.wait_for_connection(timeout=60), daemon.output
+            ticking = children_of(daemon.proc.pid)
+            assert len(ticking) == 1, ticking
+            daemon.proc.send_signal(signal.SIGKILL)
+            assert wait_until(lambda: not alive(ticking[0]), timeout=10), "the tick outlived its service"
+        finally:
+            daemon.kill()
+
+
+def test_the_service_holds_none_of_the_libraries_a_tick_uses() -> None:
+    """What stays resident between ticks is the timer: the store, config and channel libraries
+    are loaded by each tick's process only."""
+    probe = (
+        "import sys, scheduler.daemon\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'sqlalchemy', 'pydantic', 'apprise', 'holidays', 'jinja2', 'click', 'openpyxl', 'alembic'})\n"
+        "print(','.join(heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
+    assert done.stdout.strip() == ""
 
 
 def test_sighup_keeps_the_old_config_when_the_new_is_invalid(example_config: Path) -> None:
