@@ -69,6 +69,12 @@ def settings_of(loaded: Any, db_url: str | None) -> dict[str, Any]:
     }
 
 
+def cpu_seconds() -> float:
+    """The CPU this process has used so far, user and system."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_mb() -> float:
     """This process's peak resident size in MB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -95,7 +101,7 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
         report = tick(app, now, force_sync=order.force_sync, lang=lang, should_stop=stop.is_set)
         log.info(
             "tick %s: %d created, %d overdue, %d notices, %d messages queued, %d sent, %d to retry, %d failed"
-            " (%.1f s, peak %.0f MB)",
+            " (%.1f s, CPU %.1f s, peak %.0f MB)",
             now.astimezone(app.zone).strftime("%Y-%m-%d %H:%M"),
             report.sync.created,
             report.sweep.count("overdue"),
@@ -105,6 +111,7 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
             report.delivery.retried,
             report.delivery.failed,
             (clock.wall_clock() - started).total_seconds(),
+            cpu_seconds(),
             peak_mb(),
         )
         if order.agenda:
