@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -58,66 +59,58 @@ def test_ready_status_watchdog_and_warm_stop(example_config: Path, notify_socket
     assert "新建 56 项" in daemon.output  # the first tick printed its agenda
 
 
-def test_second_signal_stops_at_once_while_a_send_hangs(example_config: Path) -> None:
+@contextmanager
+def sending_slowly(config: Path) -> Iterator[tuple[DaemonProcess, SmtpServer]]:
+    """A service whose tick is sending the 08:30 digests to an SMTP server that takes 20 s to
+    accept each message: yielded once the first send is under way."""
     with SmtpServer() as smtp:
-        smtp.handler.delay = 20.0  # every message takes 20 s to be accepted
-        with_mail(example_config, smtp)
-        daemon = DaemonProcess(example_config, "--interval", "1m", env=simulated("2026-03-02T08:29:50+08:00", 10))
+        smtp.handler.delay = 20.0
+        with_mail(config, smtp)
+        daemon = DaemonProcess(config, "--interval", "1m", env=simulated("2026-03-02T08:29:50+08:00", 10))
         try:
             assert daemon.wait_for_line(lambda line: "zhibu started" in line)
             assert smtp.handler.wait_for_connection(timeout=60), daemon.output
-            started = time.monotonic()
-            daemon.signal(signal.SIGTERM)
-            assert daemon.wait_for_line(lambda line: "stopping after the message in progress" in line, timeout=10)
-            daemon.signal(signal.SIGTERM)
-            assert daemon.wait(timeout=10) == 1
-            assert time.monotonic() - started < 10
+            yield daemon, smtp
         finally:
             daemon.kill()
+
+
+def test_second_signal_stops_at_once_while_a_send_hangs(example_config: Path) -> None:
+    with sending_slowly(example_config) as (daemon, _smtp):
+        started = time.monotonic()
+        daemon.signal(signal.SIGTERM)
+        assert daemon.wait_for_line(lambda line: "stopping after the message in progress" in line, timeout=10)
+        daemon.signal(signal.SIGTERM)
+        assert daemon.wait(timeout=10) == 1
+        assert time.monotonic() - started < 10
 
 
 def test_a_tick_killed_mid_send_fails_alone_and_the_next_tick_runs(example_config: Path) -> None:
     """Each tick is a process of its own: killing it (as the kernel would for memory) is one
     failed tick, logged, and the service carries on with the next."""
-    with SmtpServer() as smtp:
-        smtp.handler.delay = 20.0
-        with_mail(example_config, smtp)
-        daemon = DaemonProcess(example_config, "--interval", "1m", env=simulated("2026-03-02T08:29:50+08:00", 10))
-        try:
-            assert daemon.wait_for_line(lambda line: "zhibu started" in line)
-            assert smtp.handler.wait_for_connection(timeout=60), daemon.output
-            ticking = children_of(daemon.proc.pid)
-            assert len(ticking) == 1, ticking
-            smtp.handler.delay = 0.0
-            os.kill(ticking[0], signal.SIGKILL)
-            failed = daemon.wait_for_line(lambda line: "failed: its process ended with signal 9" in line, timeout=30)
-            assert failed is not None, daemon.output
-            mark = daemon.lines.index(failed)
-            assert daemon.wait_for_line(lambda line: "INFO tick 2026-03-02" in line, after=mark), daemon.output
-            assert daemon.proc.poll() is None
-            daemon.signal(signal.SIGTERM)
-            assert daemon.wait(timeout=60) == 0, daemon.output
-        finally:
-            daemon.kill()
-    assert smtp.received, "the next ticks sent what the killed one had claimed or queued"
+    with sending_slowly(example_config) as (daemon, smtp):
+        ticking = children_of(daemon.proc.pid)
+        assert len(ticking) == 1, ticking
+        smtp.handler.delay = 0.0
+        os.kill(ticking[0], signal.SIGKILL)
+        failed = daemon.wait_for_line(lambda line: "failed: its process ended with signal 9" in line, timeout=30)
+        assert failed is not None, daemon.output
+        mark = daemon.lines.index(failed)
+        assert daemon.wait_for_line(lambda line: "INFO tick 2026-03-02" in line, after=mark), daemon.output
+        assert daemon.proc.poll() is None
+        daemon.signal(signal.SIGTERM)
+        assert daemon.wait(timeout=60) == 0, daemon.output
+        assert smtp.received, "the next ticks sent what the killed one had claimed or queued"
 
 
 def test_a_tick_ends_with_the_service_killed_under_it(example_config: Path) -> None:
     """SIGKILL to the service (a crash) takes the tick in progress with it at once, as when the
     whole service was one process: no orphan goes on sending beside the next service."""
-    with SmtpServer() as smtp:
-        smtp.handler.delay = 20.0
-        with_mail(example_config, smtp)
-        daemon = DaemonProcess(example_config, "--interval", "1m", env=simulated("2026-03-02T08:29:50+08:00", 10))
-        try:
-            assert daemon.wait_for_line(lambda line: "zhibu started" in line)
-            assert smtp.handler.wait_for_connection(timeout=60), daemon.output
-            ticking = children_of(daemon.proc.pid)
-            assert len(ticking) == 1, ticking
-            daemon.proc.send_signal(signal.SIGKILL)
-            assert wait_until(lambda: not alive(ticking[0]), timeout=10), "the tick outlived its service"
-        finally:
-            daemon.kill()
+    with sending_slowly(example_config) as (daemon, _smtp):
+        ticking = children_of(daemon.proc.pid)
+        assert len(ticking) == 1, ticking
+        daemon.proc.send_signal(signal.SIGKILL)
+        assert wait_until(lambda: not alive(ticking[0]), timeout=10), "the tick outlived its service"
 
 
 def test_the_service_holds_none_of_the_libraries_a_tick_uses() -> None:
