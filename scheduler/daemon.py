@@ -26,11 +26,11 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Literal
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -132,7 +132,7 @@ class Daemon:
             return MIN_REAL_INTERVAL
         return max(MIN_REAL_INTERVAL, self.tick_interval.total_seconds() / clock.simulation_speed())
 
-    def order(self, mode: str, text: str, **fields: Any) -> Order:
+    def order(self, mode: Literal["tick", "check"], text: str, **fields: Any) -> Order:
         """An order for a child, carrying this service's options."""
         return Order(
             mode=mode,
@@ -192,11 +192,9 @@ class Daemon:
             log.error("config reload refused, still running the previous config: %s", detail)
             systemd.notify("READY=1", "STATUS=config reload refused; previous config kept")
             return
-        settings = Settings(**outcome.result["settings"])
-        before, self.config_text = self.settings, text
-        self.settings = replace(settings, timezone=before.timezone)  # the timer's zone is set at start
-        if settings.tick_interval != before.tick_interval and self.interval is None:
-            self.scheduler.reschedule_job("tick", trigger="interval", seconds=self.real_interval())
+        # the timer keeps its jobs as they were started (interval, digest time, zone): a change
+        # to those needs a restart, as it always did; the tick's work follows the new text
+        self.config_text = text
         log.info("config reloaded from %s; it applies from the next tick", self.config_path)
         systemd.notify("READY=1")
 

@@ -27,10 +27,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from scheduler.logs import LOGGER, Redacting, setup
 from workflows.i18n import Lang
+
+if TYPE_CHECKING:
+    from workflows.config.load import LoadedConfig
 
 log = logging.getLogger(LOGGER)
 EXIT_ORPHANED = 70  # the service went away mid-tick
@@ -40,7 +43,7 @@ EXIT_ORPHANED = 70  # the service went away mid-tick
 class Order:
     """What the service asks of one child."""
 
-    mode: str  # "tick" or "check"
+    mode: Literal["tick", "check"]
     config_path: str
     config_text: str
     db_url: str | None = None
@@ -55,7 +58,7 @@ class Order:
         return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8") + b"\n"
 
 
-def settings_of(loaded: Any, db_url: str | None) -> dict[str, Any]:
+def settings_of(loaded: LoadedConfig, db_url: str | None) -> dict[str, Any]:
     """What the service itself needs from a validated config: its timer and what it logs."""
     from scheduler.app import store_url
     from scheduler.store.engine import redact_url
@@ -131,8 +134,8 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
 def _check(order: Order) -> dict[str, Any]:
     from workflows.config.load import parse_config
 
-    loaded = parse_config(order.config_text, Path(order.config_path))
-    return {"ok": True, "settings": settings_of(loaded, order.db_url)}
+    parse_config(order.config_text, Path(order.config_path))  # raises ConfigError with every issue
+    return {"ok": True}
 
 
 def carry_out(order: Order, stop: threading.Event, redacting: Redacting, started: datetime) -> dict[str, Any]:
