@@ -259,20 +259,22 @@ class Daemon:
         return 0
 
 
+DB_ENV = "ZHIBU_DB"  # where the service and its ticks find ``--db``: never on a command line, which
+# anyone on the host may read (a PostgreSQL URL carries its password)
+
+
 def service_argv(
     config_path: Path,
     settings: dict[str, Any],
     *,
-    db_url: str | None,
     lang: str | None,
     interval: timedelta | None,
     log_format: str,
 ) -> list[str]:
-    """The command line ``zhibu run`` replaces itself with once the config is validated."""
+    """The command line ``zhibu run`` replaces itself with once the config is validated (the
+    store URL goes in the environment, as ``DB_ENV``)."""
     argv = [sys.executable, "-m", "scheduler.daemon", "--config", str(config_path), "--log-format", log_format]
     argv += ["--settings", json.dumps(settings, ensure_ascii=False)]
-    if db_url:
-        argv += ["--db", db_url]
     if lang:
         argv += ["--lang", lang]
     if interval:
@@ -285,7 +287,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scheduler.daemon", description="zhibu's service; use `zhibu run`.")
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--settings", type=json.loads, required=True)
-    parser.add_argument("--db")
     parser.add_argument("--lang")
     parser.add_argument("--interval", type=float)
     parser.add_argument("--log-format", default="text")
@@ -295,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config_path=args.config,
         config_text=args.config.read_text(encoding="utf-8"),
         settings=Settings(**args.settings),
-        db_url=args.db,
+        db_url=os.environ.get(DB_ENV) or None,
         lang=args.lang,
         interval=timedelta(seconds=args.interval) if args.interval else None,
         log_format=args.log_format,

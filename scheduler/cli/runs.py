@@ -214,7 +214,7 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
     import os
     import sys
 
-    from scheduler.daemon import service_argv
+    from scheduler.daemon import DB_ENV, service_argv
     from scheduler.ticker import settings_of
 
     every = None
@@ -226,9 +226,9 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
     settings = settings_of(loaded, cli.db_url)
     shown = format_duration(every or loaded.config.daemon.tick_interval)
     cli.echo(cli.t("run.started", interval=shown, url=settings["store"]))
-    argv = service_argv(
-        loaded.path, settings, db_url=cli.db_url, lang=cli.lang_option, interval=every, log_format=log_format
-    )
+    argv = service_argv(loaded.path, settings, lang=cli.lang_option, interval=every, log_format=log_format)
+    if cli.db_url:
+        os.environ[DB_ENV] = cli.db_url
     sys.stdout.flush()
     sys.stderr.flush()
     # the service is this same process (systemd's main pid) without the libraries the validation

@@ -301,3 +301,32 @@ def test_a_stepped_clock_moves_only_when_its_file_is_written(example_config: Pat
         assert daemon.wait(timeout=30) == 0
     finally:
         daemon.kill()
+
+
+def test_the_store_password_never_stands_on_the_service_command_line(example_config: Path, tmp_path: Path) -> None:
+    """``--db`` may carry a password: once the service has replaced ``zhibu run``, its command line
+    (readable by anyone on the host) does not hold it, yet its ticks get the URL. (SQLite takes no
+    password, so the tick refuses this URL: its error shows that it got it, redacted.)"""
+    secret = "Pa55-word-never-shown"
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [
+                *(zhibu_executable(), "--config", str(example_config)),
+                *("--db", f"sqlite://zhibu:{secret}@/{tmp_path}/zhibu.db", "run", "--interval", "1m"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env={**os.environ, **simulated("2026-03-02T08:00+08:00", 60)},
+        )
+        try:
+            assert wait_until(lambda: "cannot open the store sqlite://zhibu:***@" in log.read_text(), timeout=60), (
+                log.read_text()
+            )
+            command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes()
+            assert b"scheduler.daemon" in command_line
+            assert secret.encode() not in command_line
+        finally:
+            process.kill()
+            process.wait(timeout=30)
+    assert secret not in log.read_text()
