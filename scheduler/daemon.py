@@ -26,11 +26,11 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -39,18 +39,35 @@ from scheduler.logs import LOGGER, setup
 from scheduler.ticker import Order
 from workflows.durations import format_duration
 
+if TYPE_CHECKING:
+    from workflows.config.load import LoadedConfig
+
 log = logging.getLogger(LOGGER)
 MIN_REAL_INTERVAL = 0.5  # seconds between ticks at the fastest, whatever the simulated clock
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the service needs from the config (``scheduler.ticker.settings_of`` reads them)."""
+    """What the service itself needs from the config: its timer and what it logs."""
 
     tick_interval: float  # simulated seconds
     digest_time: str  # HH:MM in the org's zone
     timezone: str
     store: str  # the store URL without secrets, for the log
+
+    @classmethod
+    def of(cls, loaded: LoadedConfig, db_url: str | None) -> Settings:
+        """Read from a validated config (by ``zhibu run``, before it becomes the service)."""
+        from scheduler.app import store_url
+        from scheduler.store.engine import redact_url
+
+        config = loaded.config
+        return cls(
+            tick_interval=config.daemon.tick_interval.total_seconds(),
+            digest_time=config.notify.digest_time,
+            timezone=config.org.timezone,
+            store=redact_url(store_url(loaded, db_url)),
+        )
 
 
 @dataclass
@@ -265,7 +282,7 @@ DB_ENV = "ZHIBU_DB"  # where the service and its ticks find ``--db``: never on a
 
 def service_argv(
     config_path: Path,
-    settings: dict[str, Any],
+    settings: Settings,
     *,
     lang: str | None,
     interval: timedelta | None,
@@ -274,7 +291,7 @@ def service_argv(
     """The command line ``zhibu run`` replaces itself with once the config is validated (the
     store URL goes in the environment, as ``DB_ENV``)."""
     argv = [sys.executable, "-m", "scheduler.daemon", "--config", str(config_path), "--log-format", log_format]
-    argv += ["--settings", json.dumps(settings, ensure_ascii=False)]
+    argv += ["--settings", json.dumps(asdict(settings), ensure_ascii=False)]
     if lang:
         argv += ["--lang", lang]
     if interval:

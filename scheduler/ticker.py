@@ -27,13 +27,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal, cast
 
 from scheduler.logs import LOGGER, Redacting, setup
 from workflows.i18n import Lang
-
-if TYPE_CHECKING:
-    from workflows.config.load import LoadedConfig
 
 log = logging.getLogger(LOGGER)
 EXIT_ORPHANED = 70  # the service went away mid-tick
@@ -56,20 +53,6 @@ class Order:
     def to_line(self) -> bytes:
         """The order as one JSON line."""
         return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8") + b"\n"
-
-
-def settings_of(loaded: LoadedConfig, db_url: str | None) -> dict[str, Any]:
-    """What the service itself needs from a validated config: its timer and what it logs."""
-    from scheduler.app import store_url
-    from scheduler.store.engine import redact_url
-
-    config = loaded.config
-    return {
-        "tick_interval": config.daemon.tick_interval.total_seconds(),
-        "digest_time": config.notify.digest_time,
-        "timezone": config.org.timezone,
-        "store": redact_url(store_url(loaded, db_url)),
-    }
 
 
 def cpu_seconds() -> float:

@@ -214,8 +214,7 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
     import os
     import sys
 
-    from scheduler.daemon import DB_ENV, service_argv
-    from scheduler.ticker import settings_of
+    from scheduler.daemon import DB_ENV, Settings, service_argv
 
     every = None
     if interval:
@@ -223,9 +222,9 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
         if every is None or every <= timedelta(0):
             raise UsageError("config.bad_duration", value=interval)
     loaded = cli.loaded()  # validated before anything starts
-    settings = settings_of(loaded, cli.db_url)
+    settings = Settings.of(loaded, cli.db_url)
     shown = format_duration(every or loaded.config.daemon.tick_interval)
-    cli.echo(cli.t("run.started", interval=shown, url=settings["store"]))
+    cli.echo(cli.t("run.started", interval=shown, url=settings.store))
     argv = service_argv(loaded.path, settings, lang=cli.lang_option, interval=every, log_format=log_format)
     if cli.db_url:
         os.environ[DB_ENV] = cli.db_url
