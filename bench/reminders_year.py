@@ -21,8 +21,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from scheduler.app import open_app
+from scheduler.engine.tick import tick
 from scheduler.store.models import NoticeRow, OutboxRow
-from scheduler.tick import tick
 
 TIMES = ("07:00", "08:30", "13:00", "22:00")
 

@@ -146,7 +146,7 @@ SPANS = {
 
 
 def bench_materialize(size: Size, work: Path, span_name: str | None = None) -> Row:
-    from scheduler.materialize import insert_tasks
+    from scheduler.engine.materialize import insert_tasks
     from scheduler.store.engine import open_store
 
     # a province's year is 22 million rows: its default is a month, to stay under 10 minutes
@@ -297,9 +297,9 @@ def _raw_update(path: Path, tick: datetime) -> float:
 
 
 def bench_sweep(work: Path, counts: Sequence[int] = (100_000, 1_000_000), changing: int = 1_000) -> list[Row]:
-    from scheduler.notices import fire_notices
+    from scheduler.engine.notices import fire_notices
+    from scheduler.engine.sweep import sweep
     from scheduler.store.engine import open_store
-    from scheduler.sweep import sweep
 
     tick = datetime(2026, 6, 1, 9, tzinfo=SHANGHAI)
     results = []
@@ -666,11 +666,11 @@ def bench_digests(size: Size, work: Path) -> Row:
     """Compose the org's digests for one morning (everyone with a due reminder), queued but not
     sent; the baseline renders the same template the same number of times with plain jinja2."""
     from scheduler.app import open_app
-    from scheduler.digests import compose_digests
-    from scheduler.materialize import sync
-    from scheduler.notices import fire_notices
+    from scheduler.engine.digests import compose_digests
+    from scheduler.engine.materialize import sync
+    from scheduler.engine.notices import fire_notices
+    from scheduler.engine.sweep import sweep
     from scheduler.store.models import OutboxRow
-    from scheduler.sweep import sweep
 
     org = work / "org"
     config = write_org(size, org)

@@ -56,6 +56,13 @@ def parse_channel(url: str) -> Any:
     return apprise.Apprise.instantiate(url, suppress_exceptions=True)
 
 
+def channel_problem(url: str) -> str | None:
+    """None when apprise can send through ``url``, else the URL redacted for an error message."""
+    from notifiers.redact import redact_url
+
+    return None if parse_channel(url) is not None else redact_url(url)
+
+
 def with_recipient(url: str, address: str) -> str:
     """An email channel URL addressed to ``address``."""
     separator = "&" if "?" in url else "?"

@@ -11,10 +11,11 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from notifiers.channels import channel_problem
 from scheduler.store.engine import Store, open_store
 from scheduler.store.urls import chosen_url
 from workflows.calendar import WorkCalendar, work_calendar
-from workflows.config.load import LoadedConfig, load_config
+from workflows.config.load import LoadedConfig, load_config, parse_config
 from workflows.rules import Rule, rules_from_config
 
 
@@ -66,7 +67,17 @@ def store_url(loaded: LoadedConfig, override: str | None = None) -> str:
     return chosen_url(loaded.config.store.url, loaded.directory, override)
 
 
+def load_checked(config_path: Path) -> LoadedConfig:
+    """The config file validated, its channel URLs included (apprise reads each)."""
+    return load_config(config_path, check_channel=channel_problem)
+
+
+def parse_checked(text: str, config_path: Path) -> LoadedConfig:
+    """Config text validated as :func:`load_checked` validates a file."""
+    return parse_config(text, config_path, check_channel=channel_problem)
+
+
 def open_app(config_path: Path, db_url: str | None = None, *, create: bool = True) -> App:
     """Validate the config first (nothing is opened when it is invalid), then open the store."""
-    loaded = load_config(config_path)
+    loaded = load_checked(config_path)
     return App(loaded=loaded, store=open_store(store_url(loaded, db_url), create=create))

@@ -53,12 +53,12 @@ class Cli:
 
     def loaded(self, path: Path | None = None) -> LoadedConfig:
         """The validated config (raises ConfigError, exit 2, listing every problem)."""
-        from workflows.config.load import load_config
+        from scheduler.app import load_checked
 
         if path is not None:
-            return load_config(path)
+            return load_checked(path)
         if self._loaded is None:
-            self._loaded = load_config(self.config_path)
+            self._loaded = load_checked(self.config_path)
         return self._loaded
 
     def app(self) -> App:
@@ -87,7 +87,7 @@ class Cli:
                 if fast is not None:
                     yield fast
                     return
-        from scheduler.tasks import session_reader
+        from scheduler.store.lookup import session_reader
 
         with self.app().store.reading() as session:
             yield session_reader(session)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from scheduler.actions.events import record_event
 from scheduler.cli.context import Cli, current_user
-from scheduler.cli.output import json_option, table, to_json
+from scheduler.cli.options import json_option, now_option, pass_cli
 from scheduler.clock import parse_date
-from scheduler.events import record_event
+from scheduler.reports.text import table, to_json
 from scheduler.store.models import EventRow, TaskRow
 from workflows.calendar import local_date
 from workflows.vocabulary import EVENT_NAMES
-
-pass_cli = click.make_pass_decorator(Cli)
 
 
 @click.group()
@@ -27,7 +26,7 @@ def event() -> None:
 @click.option("--on", "on_text", help="Date it happened (default today) / 发生日期")
 @click.option("--note", help="What happened / 情况说明")
 @click.option("--by", help="Who records this / 登记人")
-@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@now_option
 @pass_cli
 def event_add(
     cli: Cli, kind: str, who: str, on_text: str | None, note: str | None, by: str | None, now_text: str | None

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from scheduler.cli.context import Cli
-from scheduler.cli.output import json_option, table, to_json
+from scheduler.cli.options import json_option, now_option, pass_cli
 from scheduler.clock import parse_date
-from scheduler.listing import TaskFilter, TaskLine, has_tasks, task_lines
-from scheduler.states import ALL_STATES, DUE_SOON, OPEN, OVERDUE
+from scheduler.reports.text import table, to_json
+from scheduler.store.listing import TaskFilter, TaskLine, has_tasks, task_lines
+from scheduler.store.states import ALL_STATES, DUE_SOON, OPEN, OVERDUE
 
 if TYPE_CHECKING:
     from scheduler.store.models import TaskRow
 
-pass_cli = click.make_pass_decorator(Cli)
 STATUS_CHOICES = [s.replace("_", "-") for s in ALL_STATES] + ["active", "all"]
 
 
@@ -98,7 +98,7 @@ def _states(values: Sequence[str]) -> tuple[str, ...]:
 @click.option("--due-before", help="Due on or before this date / 截止日期不晚于")
 @click.option("--due-after", help="Due on or after this date / 截止日期不早于")
 @click.option("--limit", type=int, help="At most this many rows / 最多显示行数")
-@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@now_option
 @json_option
 @pass_cli
 def list_command(

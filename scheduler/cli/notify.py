@@ -15,16 +15,15 @@ from notifiers.render import environment, render
 from notifiers.routing import channel_url, targets_for
 from scheduler import clock
 from scheduler.cli.context import Cli
-from scheduler.cli.output import json_option, table, to_json
-from scheduler.outbox import FAILED, QUEUED, SENDING, SENT
-from scheduler.states import DUE_SOON, OPEN, OVERDUE
+from scheduler.cli.options import json_option, now_option, pass_cli
+from scheduler.engine.outbox import FAILED, QUEUED, SENDING, SENT
+from scheduler.engine.tick import TICK_META
+from scheduler.reports.text import table, to_json
 from scheduler.store.migrations import SCHEMA_HEAD
 from scheduler.store.models import MetaRow, OutboxRow, PersonRow, TaskRow
-from scheduler.tick import TICK_META
+from scheduler.store.states import DUE_SOON, OPEN, OVERDUE
 from workflows.durations import format_duration
 from workflows.i18n import NotFoundError, UsageError
-
-pass_cli = click.make_pass_decorator(Cli)
 
 
 @click.group()
@@ -182,7 +181,7 @@ def status_data(session: Session) -> dict[str, Any]:
 
 
 @click.command()
-@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@now_option
 @json_option
 @pass_cli
 def status(cli: Cli, now_text: str | None, as_json: bool) -> None:

@@ -11,20 +11,28 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scheduler.actions.chains import advance, send_back
+from scheduler.actions.events import record_problem
+from scheduler.actions.records import (
+    DoneRequest,
+    DoneResult,
+    acknowledge,
+    record_done,
+    record_waiver,
+    snooze,
+    undo_latest,
+)
 from scheduler.app import App
-from scheduler.chains import advance, send_back
 from scheduler.cli.context import Cli, current_user
+from scheduler.cli.options import by_option, now_option, pass_cli
 from scheduler.clock import parse_date, parse_instant
-from scheduler.directory import load_roster
-from scheduler.events import record_problem
-from scheduler.records import DoneRequest, DoneResult, acknowledge, record_done, record_waiver, snooze, undo_latest
+from scheduler.engine.directory import load_roster
+from scheduler.store.lookup import find_task
 from scheduler.store.models import PersonRow, TaskRow
-from scheduler.tasks import find_task
 from workflows.calendar import local_date
 from workflows.i18n import UsageError
 from workflows.quorum import Attendance
 
-pass_cli = click.make_pass_decorator(Cli)
 T = TypeVar("T")
 
 
@@ -59,10 +67,6 @@ def change_task(
         task = find_task(session, key, for_update=True)
         result = change(session, task, now)
     return task, result
-
-
-by_option = click.option("--by", help="Who records this (default: ZHIBU_USER or login) / 登记人")
-now_option = click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
 
 
 @click.command()

@@ -8,16 +8,16 @@ from pathlib import Path
 import click
 
 from scheduler.cli.context import Cli
-from scheduler.cli.output import to_json
-from scheduler.files import write_atomically
-from scheduler.ics_export import calendar_bytes
-from scheduler.report_output import render_csv, render_html, render_json, render_person, render_table
-from scheduler.reports import SORTS, build_report, parse_span, person_view, unit_tree
+from scheduler.cli.options import now_option, pass_cli
+from scheduler.reports.build import SORTS, build_report, parse_span, person_view, unit_tree
+from scheduler.reports.files import write_atomically
+from scheduler.reports.ics import calendar_bytes
+from scheduler.reports.output import render_csv, render_html, render_json, render_person, render_table
+from scheduler.reports.text import to_json
 from scheduler.store.models import UnitRow
 from workflows.calendar import local_date
 from workflows.i18n import NotFoundError, UsageError
 
-pass_cli = click.make_pass_decorator(Cli)
 FORMATS = ("table", "csv", "xlsx", "html", "json")
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".txt": "table"}
 
@@ -48,7 +48,7 @@ def _deliver(cli: Cli, data: bytes | str, output: Path | None) -> None:
 )
 @click.option("--sort", "sort_by", type=click.Choice(SORTS), help="Sort units (default: the unit tree, no ranking)")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file / 输出文件")
-@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@now_option
 @pass_cli
 def report(
     cli: Cli,
@@ -93,7 +93,7 @@ def report(
         built = build_report(session, app, span, unit=unit, rule_ids=rule_ids, today=today, sort_by=sort_by)
         org = app.loaded.config.org.name
         if chosen == "xlsx":
-            from scheduler.ledgers import ledger_workbook  # openpyxl is loaded only for workbooks
+            from scheduler.reports.ledgers import ledger_workbook  # openpyxl is loaded only for workbooks
 
             data: bytes | str = ledger_workbook(session, app, built)
         elif chosen == "csv":
@@ -117,7 +117,7 @@ def export() -> None:
 @click.option("--person", help="Tasks a person owns or is about (id or name) / 某人的任务")
 @click.option("--todo", is_flag=True, help="VTODO items instead of all-day events / 以待办事项导出")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file / 输出文件")
-@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@now_option
 @pass_cli
 def export_ics(
     cli: Cli, unit: str | None, person: str | None, todo: bool, output: Path | None, now_text: str | None

@@ -7,14 +7,14 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from scheduler.actions.roster_import import apply_import, plan_import
 from scheduler.cli.context import Cli, current_user
-from scheduler.materialize import sync
-from scheduler.roster_import import apply_import, plan_import
+from scheduler.cli.options import now_option, pass_cli
+from scheduler.engine.materialize import sync
 from scheduler.store.models import UnitRow
 from workflows.i18n import UsageError
 from workflows.roster_file import parse_roster, read_rows, unit_lookup
 
-pass_cli = click.make_pass_decorator(Cli)
 SHOWN = 20
 
 
@@ -30,7 +30,7 @@ def import_group() -> None:
     "--mapping", multiple=True, help="HEADER=field for a column zhibu does not know, e.g. 党员编号=id / 列名映射"
 )
 @click.option("--by", help="Who imports / 导入人")
-@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@now_option
 @pass_cli
 def import_people(
     cli: Cli, file: Path, dry_run: bool, mapping: tuple[str, ...], by: str | None, now_text: str | None

@@ -6,18 +6,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
 
-from scheduler.app import App, store_url
+from scheduler.app import store_url
 from scheduler.cli.context import Cli
-from scheduler.cli.output import json_option, table, to_json
+from scheduler.cli.options import json_option, now_option, pass_cli
 from scheduler.clock import parse_date
-from scheduler.directory import load_roster
-from scheduler.materialize import sync
-from scheduler.states import DUE_SOON, OPEN, OVERDUE
+from scheduler.engine.directory import load_roster
+from scheduler.engine.materialize import sync
+from scheduler.engine.summary import tick_summary
+from scheduler.engine.tick import tick
+from scheduler.reports.text import table, to_json
 from scheduler.store.engine import open_store
-from scheduler.store.models import TaskRow
-from scheduler.tick import TickReport, tick
 from workflows.calendar import work_calendar
 from workflows.config.load import LoadedConfig
 from workflows.durations import format_duration, parse_duration
@@ -25,9 +24,6 @@ from workflows.i18n import UsageError
 from workflows.occurrences import occurrences_of
 from workflows.roster import Roster, roster_from_config
 from workflows.rules import rules_from_config
-
-pass_cli = click.make_pass_decorator(Cli)
-LISTED = 20
 
 
 def planning_roster(cli: Cli, loaded: LoadedConfig) -> Roster:
@@ -108,7 +104,7 @@ def plan(
 
 
 @click.command("sync")
-@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@now_option
 @click.option("--force", is_flag=True, help="Sync even if nothing seems changed / 强制同步")
 @pass_cli
 def sync_command(cli: Cli, now_text: str | None, force: bool) -> None:
@@ -123,80 +119,16 @@ def sync_command(cli: Cli, now_text: str | None, force: bool) -> None:
         cli.echo(cli.t("sync.report", created=report.created, retired=report.retired))
 
 
-def print_tick(cli: Cli, app: App, report: TickReport, *, agenda: bool) -> None:
-    """One summary line, the current totals, and the due-soon and overdue keys."""
-    local = report.now.astimezone(app.zone)
-    stamp = f"{local:%Y-%m-%d %H:%M} ({app.zone.key})"
-    swept = report.sweep
-    cli.echo(
-        cli.t(
-            "tick.report",
-            now=stamp,
-            created=report.sync.created,
-            opened=swept.count(OPEN),
-            due_soon=swept.count(DUE_SOON),
-            overdue=swept.count(OVERDUE),
-        )
-    )
-    fired, delivery = report.fired.notices, report.delivery
-    if fired or report.digests.messages or report.urgent or delivery.sent or delivery.retried or delivery.failed:
-        cli.echo(
-            cli.t(
-                "tick.messages",
-                notices=fired,
-                digests=report.digests.messages + report.urgent,
-                sent=delivery.sent,
-                retried=delivery.retried,
-                failed=delivery.failed,
-            )
-        )
-    if not agenda:
-        return
-    with app.store.reading() as session:
-        counts = dict(
-            session.execute(
-                select(TaskRow.state, func.count())
-                .where(TaskRow.state.in_([OPEN, DUE_SOON, OVERDUE]))
-                .group_by(TaskRow.state)
-            ).all()
-        )
-        cli.echo(
-            cli.t(
-                "tick.totals",
-                open=counts.get(OPEN, 0),
-                due_soon=counts.get(DUE_SOON, 0),
-                overdue=counts.get(OVERDUE, 0),
-            )
-        )
-        for state, heading in ((DUE_SOON, "tick.section_due_soon"), (OVERDUE, "tick.section_overdue")):
-            if not counts.get(state):
-                continue
-            cli.echo(cli.t(heading))
-            # one line per obligation: a per-person rule's tasks of one unit and day are counted
-            rows = session.execute(
-                select(func.min(TaskRow.key), func.count(), TaskRow.title, TaskRow.due_on)
-                .where(TaskRow.state == state)
-                .group_by(TaskRow.unit_id, TaskRow.rule_id, TaskRow.period_key, TaskRow.title, TaskRow.due_on)
-                .order_by(TaskRow.due_on, func.min(TaskRow.key))
-                .limit(LISTED)
-            ).all()
-            for key, count, title, due_on in rows:
-                label = key if count == 1 else cli.t("tick.people", key=key.rpartition("/")[0], count=count)
-                cli.echo(f"  {label}  {title}  {cli.t('col.due')} {due_on}")
-            shown = sum(count for _, count, _, _ in rows)
-            if counts[state] > shown:
-                cli.echo("  " + cli.t("tick.more", count=counts[state] - shown))
-
-
 @click.command("tick")
-@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")
+@now_option
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary line / 只输出一行摘要")
 @pass_cli
 def tick_command(cli: Cli, now_text: str | None, quiet: bool) -> None:
     """Run one pass: create due tasks and update states. 执行一次检查。"""
     app = cli.app()
     report = tick(app, cli.now(now_text), lang=cli.lang)
-    print_tick(cli, app, report, agenda=not quiet)
+    for line in tick_summary(app, report, cli.lang, agenda=not quiet):
+        cli.echo(line)
 
 
 @click.command()
@@ -214,7 +146,7 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
     import os
     import sys
 
-    from scheduler.daemon import DB_ENV, Settings, service_argv
+    from scheduler.service.daemon import DB_ENV, Settings, service_argv
 
     every = None
     if interval:
@@ -231,5 +163,5 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     # the service is this same process (systemd's main pid) without the libraries the validation
-    # loaded: it only keeps time and starts a process for each tick (scheduler.daemon)
+    # loaded: it only keeps time and starts a process for each tick (scheduler.service.daemon)
     os.execv(argv[0], argv)

@@ -9,11 +9,10 @@ import click
 
 from scheduler.app import store_url
 from scheduler.cli.context import Cli
+from scheduler.cli.options import pass_cli
 from scheduler.store.engine import connect_store, open_store, upgrade_schema
 from workflows.config.reference import catalogue_markdown, reference_markdown
 from workflows.i18n import UsageError
-
-pass_cli = click.make_pass_decorator(Cli)
 
 
 def starter_config() -> str:

@@ -7,13 +7,12 @@ from sqlalchemy import select
 
 from scheduler.cli.context import Cli
 from scheduler.cli.listing import state_label, task_record
-from scheduler.cli.output import json_option, to_json
-from scheduler.listing import TaskFilter, task_lines
-from scheduler.records import DONE_KIND, REVERSAL_KIND
+from scheduler.cli.options import json_option, pass_cli
+from scheduler.reports.text import to_json
+from scheduler.store.listing import TaskFilter, task_lines
+from scheduler.store.lookup import find_task, session_reader
 from scheduler.store.models import AuditRow, CompletionRow
-from scheduler.tasks import find_task, session_reader
-
-pass_cli = click.make_pass_decorator(Cli)
+from scheduler.store.states import DONE_KIND, REVERSAL_KIND
 
 
 def _record_line(cli: Cli, record: CompletionRow) -> str:

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from scheduler.listing import LISTED_COLUMNS
+from scheduler.store.listing import LISTED_COLUMNS
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -117,7 +117,7 @@ def test_the_service_holds_none_of_the_libraries_a_tick_uses() -> None:
     """What stays resident between ticks is the timer: the store, config and channel libraries
     are loaded by each tick's process only."""
     probe = (
-        "import sys, scheduler.daemon\n"
+        "import sys, scheduler.service.daemon\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
         "{'sqlalchemy', 'pydantic', 'apprise', 'holidays', 'jinja2', 'click', 'openpyxl', 'alembic'})\n"
         "print(','.join(heavy))"
@@ -324,7 +324,7 @@ def test_the_store_password_never_stands_on_the_service_command_line(example_con
                 log.read_text()
             )
             command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes()
-            assert b"scheduler.daemon" in command_line
+            assert b"scheduler.service.daemon" in command_line
             assert secret.encode() not in command_line
         finally:
             process.kill()

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from scheduler.app import open_app
+from scheduler.engine.tick import tick
 from scheduler.store.models import OutboxRow
-from scheduler.tick import tick
 from tests.receivers import SmtpServer
 
 BERLIN = ZoneInfo("Europe/Berlin")

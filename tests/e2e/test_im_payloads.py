@@ -14,7 +14,7 @@ import requests
 from notifiers.channels import send
 from notifiers.render import Item, Section, environment, fit_for_channel, render
 from scheduler.app import open_app
-from scheduler.tick import tick
+from scheduler.engine.tick import tick
 from tests.conftest import beijing, edit_config
 
 WECOM_KEY = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"

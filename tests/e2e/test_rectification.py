@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from scheduler.app import open_app
-from scheduler.tick import tick
+from scheduler.engine.tick import tick
 from tests.conftest import CliRun, beijing, edit_config
 from tests.e2e.conftest import wire_channels
 from tests.receivers import HttpReceiver, SmtpServer

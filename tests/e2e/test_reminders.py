@@ -10,11 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from scheduler.actions.records import acknowledge
 from scheduler.app import App, open_app
-from scheduler.records import acknowledge
+from scheduler.engine.tick import tick
+from scheduler.store.lookup import find_task
 from scheduler.store.models import NoticeRow, OutboxRow, TaskRow
-from scheduler.tasks import find_task
-from scheduler.tick import tick
 from tests.conftest import CliRun, beijing, edit_config
 from tests.e2e.conftest import wire_channels
 from tests.receivers import HttpReceiver, SmtpServer
@@ -177,8 +177,8 @@ def test_malformed_channel_url_is_a_config_error(example_config: Path, zhibu: Cl
 
 def test_a_task_done_before_the_digest_is_left_out(notifying: App, smtp: SmtpServer) -> None:
     tick(notifying, beijing("2026-03-02 08:00"))
-    from scheduler.directory import load_roster
-    from scheduler.records import DoneRequest, record_done
+    from scheduler.actions.records import DoneRequest, record_done
+    from scheduler.engine.directory import load_roster
 
     with notifying.store.writing() as session:
         task = find_task(session, "zb1/支委会/2026-03")

@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from scheduler.actions.records import acknowledge
 from scheduler.app import App
-from scheduler.records import acknowledge
+from scheduler.engine.tick import tick
+from scheduler.store.lookup import find_task
 from scheduler.store.models import NoticeRow, OutboxRow, ScheduleRow, TaskRow
-from scheduler.tasks import find_task
-from scheduler.tick import tick
 from tests.receivers import HttpReceiver, SmtpServer
 from workflows.reminders import ReminderStep
 

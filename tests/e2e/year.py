@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from scheduler import clock
 from scheduler.app import App, open_app
 from scheduler.cli import main
-from scheduler.tick import tick
+from scheduler.engine.tick import tick
 from tests.conftest import REALISTIC, REPO, SHANGHAI
 
 NEVER_PAYS = "P0007"

@@ -10,7 +10,7 @@ import pytest
 
 from bench.orgs import Size
 from bench.run import bench_digests, bench_materialize, bench_sweep
-from scheduler import digests
+from scheduler.engine import digests
 
 
 def test_materialize_benchmark_inserts_every_occurrence(tmp_path: Path) -> None:

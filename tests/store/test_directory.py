@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from scheduler.app import open_app
-from scheduler.directory import sync_directory
+from scheduler.engine.directory import sync_directory
 from scheduler.store.models import AuditRow, PersonRow
 from tests.conftest import beijing
 

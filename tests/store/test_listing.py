@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from scheduler.app import App
-from scheduler.listing import BRIEF_SOURCE, LISTED_COLUMNS, TaskFilter, task_lines
-from scheduler.states import DONE, DUE_SOON, OPEN, OVERDUE, UPCOMING
+from scheduler.engine.tick import tick
+from scheduler.store.listing import BRIEF_SOURCE, LISTED_COLUMNS, TaskFilter, task_lines
+from scheduler.store.lookup import session_reader
 from scheduler.store.readonly import sqlite_reader
-from scheduler.tasks import session_reader
-from scheduler.tick import tick
+from scheduler.store.states import DONE, DUE_SOON, OPEN, OVERDUE, UPCOMING
 from tests.conftest import beijing
 
 FILTERS = [

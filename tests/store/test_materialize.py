@@ -12,15 +12,15 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
+from scheduler.actions.records import DoneRequest, record_done
 from scheduler.app import App, open_app
-from scheduler.directory import load_roster
-from scheduler.materialize import sync
-from scheduler.records import DoneRequest, record_done
+from scheduler.engine.directory import load_roster
+from scheduler.engine.materialize import sync
+from scheduler.engine.tick import tick
 from scheduler.store.engine import connect_store, upgrade_schema
+from scheduler.store.lookup import find_task
 from scheduler.store.migrations import SCHEMA_HEAD, alembic_config
 from scheduler.store.models import AuditRow, Base, TaskRow
-from scheduler.tasks import find_task
-from scheduler.tick import tick
 from tests.conftest import beijing, edit_config
 from tests.store.helpers import dump, keys_in, states
 

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from scheduler.app import open_app
-from scheduler.materialize import sync
+from scheduler.engine.materialize import sync
 from scheduler.store.engine import connect_store, upgrade_schema
 from scheduler.store.migrations import SCHEMA_HEAD
 from scheduler.store.models import Base

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import event, select
 
 from scheduler.app import App
-from scheduler.digests import DIGEST_BATCH, digest_inputs
-from scheduler.notices import fire_notices
+from scheduler.engine.digests import DIGEST_BATCH, digest_inputs
+from scheduler.engine.notices import fire_notices
+from scheduler.engine.sweep import sweep
+from scheduler.engine.tick import tick
 from scheduler.store.models import NoticeRow
-from scheduler.sweep import sweep
-from scheduler.tick import tick
 from tests.conftest import beijing
 
 

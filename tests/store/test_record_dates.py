@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from scheduler.actions.records import DoneRequest, record_done
 from scheduler.app import App, open_app
-from scheduler.directory import load_roster
-from scheduler.records import DoneRequest, record_done
+from scheduler.engine.directory import load_roster
+from scheduler.engine.tick import tick
+from scheduler.store.lookup import find_task
 from scheduler.store.models import TaskRow
-from scheduler.tasks import find_task
-from scheduler.tick import tick
 from tests.conftest import beijing
 
 ORG = """

@@ -7,12 +7,12 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from scheduler.actions.records import DoneRequest, DoneResult, record_done, record_waiver, undo_latest
 from scheduler.app import App
-from scheduler.directory import load_roster
-from scheduler.records import DoneRequest, DoneResult, record_done, record_waiver, undo_latest
+from scheduler.engine.directory import load_roster
+from scheduler.engine.tick import tick
+from scheduler.store.lookup import find_task
 from scheduler.store.models import AuditRow, CompletionRow, TaskRow
-from scheduler.tasks import find_task
-from scheduler.tick import tick
 from tests.conftest import beijing
 from tests.store.helpers import dump, states
 from workflows.i18n import StateError, UsageError, ZhibuError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from scheduler.cli.output import _NOT_PLAIN, display_width, table
+from scheduler.reports.text import _NOT_PLAIN, display_width, table
 
 
 def reference_width(text: str) -> int:

@@ -135,7 +135,7 @@ def test_ladder_rungs_in_months_for_dues_arrears() -> None:
 
 
 def test_only_role_and_leader_references_need_the_roster() -> None:
-    from scheduler.notices import needs_roster
+    from scheduler.engine.notices import needs_roster
 
     assert [
         needs_roster(ref)
@@ -161,7 +161,7 @@ def test_only_role_and_leader_references_need_the_roster() -> None:
 
 def test_the_listing_names_recipients_as_reminders_do() -> None:
     # `zhibu list --chased-by` matches notices by recipient without importing the config schema
-    from scheduler import listing
+    from scheduler.store import listing
     from workflows import recipients
 
     assert listing.PERSON == recipients.PERSON

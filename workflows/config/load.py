@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -50,6 +50,9 @@ _TYPE_TO_EXPECTED = {
     "timedelta_type": "duration",
     "time_delta_type": "duration",
 }
+
+ChannelCheck = Callable[[str], str | None]
+"""Asked about a channel URL: None when it can be used, else the URL as it may be shown (redacted)."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ def _entries(raw: dict[str, Any], name: str) -> Iterator[tuple[int, dict[str, An
                 yield index, item
 
 
-def _cross_check(raw: dict[str, Any], base: Path) -> list[ConfigIssue]:
+def _cross_check(raw: dict[str, Any], base: Path, check_channel: ChannelCheck | None) -> list[ConfigIssue]:
     """Checks that span entries: ids, references, the unit tree, rule consistency."""
     issues: list[ConfigIssue] = []
     units: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -249,7 +252,7 @@ def _cross_check(raw: dict[str, Any], base: Path) -> list[ConfigIssue]:
             people.setdefault(ident, index)
         unknown_unit(("people", index, "unit"), person.get("unit"))
 
-    issues.extend(_check_channels(raw, base))
+    issues.extend(_check_channels(raw, base, check_channel))
 
     rules = raw.get("rules")
     aliases: dict[str, str] = {}
@@ -313,7 +316,7 @@ def read_channel_urls(raw: dict[str, Any], base: Path) -> tuple[dict[str, str], 
     return urls, issues
 
 
-def _check_channels(raw: dict[str, Any], base: Path) -> list[ConfigIssue]:
+def _check_channels(raw: dict[str, Any], base: Path, check_channel: ChannelCheck | None) -> list[ConfigIssue]:
     """Channel names used anywhere must exist; each channel has one URL that apprise reads."""
     issues: list[ConfigIssue] = []
     channels = _table(raw, "channels")
@@ -341,24 +344,10 @@ def _check_channels(raw: dict[str, Any], base: Path) -> list[ConfigIssue]:
         has_url, has_file = channel.get("url") is not None, channel.get("url_file") is not None
         if has_url == has_file:
             issues.append(ConfigIssue(("channels", name), "config.channel_url"))
-        elif name in urls and not channel_url_is_valid(urls[name]):
+        elif name in urls and check_channel is not None and (shown := check_channel(urls[name])) is not None:
             where = ("channels", name, "url" if has_url else "url_file")
-            issues.append(ConfigIssue(where, "config.bad_channel_url", {"url": redact_channel_url(urls[name])}))
+            issues.append(ConfigIssue(where, "config.bad_channel_url", {"url": shown}))
     return issues
-
-
-def channel_url_is_valid(url: str) -> bool:
-    """Whether apprise can build a notifier from ``url`` (imported only when channels exist)."""
-    from notifiers.channels import parse_channel
-
-    return parse_channel(url) is not None
-
-
-def redact_channel_url(url: str) -> str:
-    """A channel URL safe to print."""
-    from notifiers.redact import redact_url
-
-    return redact_url(url)
 
 
 def _check_due(path: KeyPath, rule: dict[str, Any]) -> list[ConfigIssue]:
@@ -522,8 +511,9 @@ def _with_roster_files(config: Config, path: Path, text: str) -> Config:
     return config.model_copy(update={"people": [*config.people, *people]})
 
 
-def parse_config(text: str, path: Path) -> LoadedConfig:
-    """Validate config ``text`` (read from ``path``); raise :class:`ConfigError` with every issue."""
+def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = None) -> LoadedConfig:
+    """Validate config ``text`` (read from ``path``); raise :class:`ConfigError` with every issue.
+    ``check_channel`` is asked about every channel URL (the notifiers know which ones work)."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -539,7 +529,7 @@ def parse_config(text: str, path: Path) -> LoadedConfig:
         config = Config.model_validate(raw)
     except ValidationError as error:
         issues.extend(_issue_from_pydantic(e) for e in error.errors())
-    issues.extend(_cross_check(raw, path.parent))
+    issues.extend(_cross_check(raw, path.parent, check_channel))
     if issues:
         lines = key_lines(text)
         issues = [_renamed(issue, renames) for issue in issues]
@@ -560,12 +550,12 @@ def parse_config(text: str, path: Path) -> LoadedConfig:
     return LoadedConfig(path=path, config=config, warnings=warnings, fingerprint=fingerprint, channel_urls=channel_urls)
 
 
-def load_config(path: Path) -> LoadedConfig:
-    """Read and validate the config file at ``path``."""
+def load_config(path: Path, *, check_channel: ChannelCheck | None = None) -> LoadedConfig:
+    """Read and validate the config file at ``path`` (``check_channel`` as for :func:`parse_config`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(path, [ConfigIssue((), "config.not_found", {"path": path})]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, [ConfigIssue((), "config.env_file", {"path": path, "reason": error})]) from None
-    return parse_config(text, path.resolve())
+    return parse_config(text, path.resolve(), check_channel=check_channel)

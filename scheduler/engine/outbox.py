@@ -21,8 +21,9 @@ from sqlalchemy import select, update
 from notifiers.channels import Message, send
 from notifiers.redact import redact_text
 from notifiers.routing import Target, channel_url, window_for
-from scheduler import audit, clock
+from scheduler import clock
 from scheduler.app import App
+from scheduler.store import audit
 from scheduler.store.models import OutboxRow
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"

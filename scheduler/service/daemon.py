@@ -1,12 +1,12 @@
 """``zhibu run``: the service. It holds no data: APScheduler is only its timer — a tick every few
 minutes, one at the digest time, a nightly full sync — and each tick runs in a process of its
-own (:mod:`scheduler.ticker`) that parses the config, opens the store, does the work and exits.
+own (:mod:`scheduler.service.ticker`) that parses the config, opens the store, does the work and exits.
 
 So the service waits between ticks at the size of an interpreter with APScheduler imported,
 whatever the size of the organization; a year of ticks leaves nothing behind in it; and a tick
 that fails, even one the kernel kills for memory, fails alone while the next one tries again.
 This module imports nothing heavy (no SQLAlchemy, pydantic or apprise): ``zhibu run`` validates
-the config, then replaces itself with ``python -m scheduler.daemon`` (same pid, for systemd).
+the config, then replaces itself with ``python -m scheduler.service.daemon`` (same pid, for systemd).
 
 Signals: the first SIGTERM or SIGINT lets the message being sent finish and exits 0 (warm); a
 second exits at once (cold). SIGHUP reloads the config: a child validates it first, and an
@@ -34,9 +34,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from scheduler import clock, systemd
-from scheduler.logs import LOGGER, setup
-from scheduler.ticker import Order
+from scheduler import clock
+from scheduler.service import systemd
+from scheduler.service.logs import LOGGER, setup
+from scheduler.service.ticker import Order
 from workflows.durations import format_duration
 
 if TYPE_CHECKING:
@@ -80,12 +81,12 @@ class Outcome:
 
 
 def run_child(order: Order, started: list[subprocess.Popen[bytes]] | None = None) -> Outcome:
-    """Run ``order`` in a fresh ``python -m scheduler.ticker`` and wait for its result. The
+    """Run ``order`` in a fresh ``python -m scheduler.service.ticker`` and wait for its result. The
     child is appended to ``started`` while it runs (so a signal can reach it)."""
     read_end, write_end = os.pipe()
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "scheduler.ticker", "--report-fd", str(write_end)],
+            [sys.executable, "-m", "scheduler.service.ticker", "--report-fd", str(write_end)],
             stdin=subprocess.PIPE,
             pass_fds=(write_end,),
             start_new_session=True,  # Ctrl+C reaches the service, which decides for its child
@@ -290,7 +291,7 @@ def service_argv(
 ) -> list[str]:
     """The command line ``zhibu run`` replaces itself with once the config is validated (the
     store URL goes in the environment, as ``DB_ENV``)."""
-    argv = [sys.executable, "-m", "scheduler.daemon", "--config", str(config_path), "--log-format", log_format]
+    argv = [sys.executable, "-m", "scheduler.service.daemon", "--config", str(config_path), "--log-format", log_format]
     argv += ["--settings", json.dumps(asdict(settings), ensure_ascii=False)]
     if lang:
         argv += ["--lang", lang]
@@ -301,7 +302,9 @@ def service_argv(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve the config named on the command line (as ``service_argv`` writes it)."""
-    parser = argparse.ArgumentParser(prog="python -m scheduler.daemon", description="zhibu's service; use `zhibu run`.")
+    parser = argparse.ArgumentParser(
+        prog="python -m scheduler.service.daemon", description="zhibu's service; use `zhibu run`."
+    )
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--settings", type=json.loads, required=True)
     parser.add_argument("--lang")

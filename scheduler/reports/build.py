@@ -20,10 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.app import App
-from scheduler.records import DONE_KIND, REVERSAL_KIND, WAIVE_KIND
-from scheduler.states import DONE, OVERDUE, RETIRED, WAIVED
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow, UnitRow
+from scheduler.store.states import DONE, DONE_KIND, OVERDUE, RETIRED, REVERSAL_KIND, WAIVE_KIND, WAIVED
 from workflows.dues import dues_for_period, monthly_dues
 from workflows.i18n import Lang, NotFoundError, UsageError, t
 from workflows.periods import parse_period_key

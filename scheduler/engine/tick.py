@@ -17,13 +17,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from scheduler.app import App
-from scheduler.digests import DigestReport, compose_digests, queue_urgent
-from scheduler.ics_export import refresh_calendar
-from scheduler.materialize import SyncReport, sync
-from scheduler.notices import FireReport, fire_notices
-from scheduler.outbox import DeliveryReport, deliver
+from scheduler.engine.digests import DigestReport, compose_digests, queue_urgent
+from scheduler.engine.materialize import SyncReport, sync
+from scheduler.engine.notices import FireReport, fire_notices
+from scheduler.engine.outbox import DeliveryReport, deliver
+from scheduler.engine.sweep import SweepReport, sweep
+from scheduler.reports.ics import refresh_calendar
 from scheduler.store.models import MetaRow
-from scheduler.sweep import SweepReport, sweep
 from workflows.i18n import Lang, ZhibuError
 
 log = logging.getLogger("zhibu")

@@ -17,17 +17,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduler import audit
-from scheduler.states import DONE, RETIRED, WAIVED
+from scheduler.engine.sweep import state_at
+from scheduler.store import audit
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow
-from scheduler.sweep import state_at
+from scheduler.store.states import DONE, DONE_KIND, RETIRED, REVERSAL_KIND, WAIVE_KIND, WAIVED
 from workflows.dues import dues_for_period, monthly_dues
 from workflows.i18n import StateError, UsageError
 from workflows.quorum import Attendance, QuorumVerdict, check_quorum
 from workflows.roster import Roster
 from workflows.rules import Rule
 
-DONE_KIND, WAIVE_KIND, REVERSAL_KIND = "done", "waive", "reversal"
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 

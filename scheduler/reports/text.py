@@ -1,25 +1,18 @@
-"""Output shared by every listing: aligned tables that respect Chinese character widths, and --json."""
+"""Text output shared by every listing and report: aligned tables that respect Chinese character
+widths, and JSON."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import repeat
 from operator import add, floordiv, sub
-from typing import Any, TypeVar, cast
+from typing import cast
 
-import click
-
-F = TypeVar("F", bound=Callable[..., Any])
 WIDE_FROM = "\u10ff"  # no character before U+1100 (Hangul Jamo) is wide
-
-
-def json_option(function: F) -> F:
-    """Add ``--json`` to a listing command."""
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table / 输出 JSON")(function)
 
 
 def _default(value: object) -> str:

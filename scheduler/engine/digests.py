@@ -22,10 +22,10 @@ from notifiers.channels import Message
 from notifiers.render import Item, Section, environment, fit_for_channel, render
 from notifiers.routing import Target, channel_url, targets_for, window_for
 from scheduler.app import App
-from scheduler.materialize import insert_new
-from scheduler.states import ACTIVE_STATES, OVERDUE
+from scheduler.engine.materialize import insert_new
 from scheduler.store.engine import IN_LIST, in_chunks
 from scheduler.store.models import NoticeRow, OutboxRow, PersonRow, TaskRow, UnitRow
+from scheduler.store.states import ACTIVE_STATES, OVERDUE
 from workflows.calendar import local_date
 from workflows.i18n import Lang, t
 from workflows.recipients import CHANNEL, PERSON

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from scheduler.states import DUE_SOON, OPEN, OVERDUE
 from scheduler.store.readonly import Reader
+from scheduler.store.states import DUE_SOON, OPEN, OVERDUE
 
 # a recipient's prefix, as workflows.recipients.PERSON (not imported: it brings in the config schema,
 # which `zhibu list` does not load)

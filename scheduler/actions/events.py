@@ -10,10 +10,10 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from scheduler import audit
 from scheduler.app import App
-from scheduler.directory import load_roster
-from scheduler.materialize import insert_tasks
+from scheduler.engine.directory import load_roster
+from scheduler.engine.materialize import insert_tasks
+from scheduler.store import audit
 from scheduler.store.models import EventRow, PersonRow
 from workflows.i18n import NotFoundError, UsageError
 from workflows.occurrences import event_occurrences, task_key

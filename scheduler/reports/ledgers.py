@@ -23,9 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.app import App
-from scheduler.records import DONE_KIND
-from scheduler.reports import DETAIL_COLUMNS, LATE, MISSING, ON_TIME, OUTCOMES, Line, Report, detail_row
+from scheduler.reports.build import DETAIL_COLUMNS, LATE, MISSING, ON_TIME, OUTCOMES, Line, Report, detail_row
 from scheduler.store.models import EventRow, PersonRow
+from scheduler.store.states import DONE_KIND
 from workflows.dues import dues_for_period, monthly_dues, rate_of
 from workflows.i18n import t
 

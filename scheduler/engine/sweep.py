@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from scheduler import audit
-from scheduler.states import DUE_SOON, OPEN, OVERDUE, UPCOMING
+from scheduler.store import audit
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import TaskRow
+from scheduler.store.states import DUE_SOON, OPEN, OVERDUE, UPCOMING
 
 BATCH = 5_000
 

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduler import audit
-from scheduler.materialize import SYNC_META
+from scheduler.engine.materialize import SYNC_META
+from scheduler.store import audit
 from scheduler.store.models import MetaRow, PersonRow
 from workflows.i18n import Message
 from workflows.roster_file import RowError

@@ -10,8 +10,7 @@ from datetime import date
 from typing import Any
 
 from notifiers.render import environment
-from scheduler.cli.output import table, to_json
-from scheduler.reports import (
+from scheduler.reports.build import (
     DETAIL_COLUMNS,
     LATE,
     MISSING,
@@ -25,6 +24,7 @@ from scheduler.reports import (
     Tally,
     detail_row,
 )
+from scheduler.reports.text import table, to_json
 from workflows.i18n import Lang, t
 
 LISTED_MISSING = 3  # per unit and obligation in the table; csv, json and xlsx list every task

@@ -12,11 +12,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from scheduler.app import App
-from scheduler.files import write_atomically
-from scheduler.listing import person_ids, unit_and_descendants
-from scheduler.states import ACTIVE_STATES
+from scheduler.reports.files import write_atomically
+from scheduler.store.listing import person_ids, unit_and_descendants
+from scheduler.store.lookup import session_reader
 from scheduler.store.models import AuditRow, MetaRow, PersonRow, TaskRow
-from scheduler.tasks import session_reader
+from scheduler.store.states import ACTIVE_STATES
 
 ICS_META = "ics_export"
 UID_DOMAIN = "zhibu"

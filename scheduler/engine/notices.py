@@ -17,12 +17,12 @@ from typing import Any, cast
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
-from scheduler.directory import load_roster
-from scheduler.materialize import insert_new
-from scheduler.states import ACTIVE_STATES, OVERDUE
+from scheduler.engine.directory import load_roster
+from scheduler.engine.materialize import insert_new
+from scheduler.engine.sweep import BATCH
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import NoticeRow, ScheduleRow, TaskRow
-from scheduler.sweep import BATCH
+from scheduler.store.states import ACTIVE_STATES, OVERDUE
 from workflows.recipients import resolve
 from workflows.reminders import ReminderStep
 from workflows.roster import Roster

@@ -1,8 +1,8 @@
 """One tick in a process of its own: what ``zhibu run`` starts for every tick, and for every
 config reload (to validate the new file before the service takes it).
 
-The service keeps no data between ticks (:mod:`scheduler.daemon`). Each tick's process parses
-the config text the service hands it, opens the store, runs :func:`scheduler.tick.tick`, reports
+The service keeps no data between ticks (:mod:`scheduler.service.daemon`). Each tick's process parses
+the config text the service hands it, opens the store, runs :func:`scheduler.engine.tick.tick`, reports
 and exits, so what a tick allocates — a city's first sync, a morning of digests — goes back to
 the system when it ends, and a tick that crashes, or is killed for memory, fails alone.
 
@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from scheduler.logs import LOGGER, Redacting, setup
+from scheduler.service.logs import LOGGER, Redacting, setup
 from workflows.i18n import Lang
 
 log = logging.getLogger(LOGGER)
@@ -70,16 +70,15 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
     from sqlalchemy import func, select
 
     from scheduler import clock
-    from scheduler.app import App, store_url
-    from scheduler.outbox import QUEUED
+    from scheduler.app import App, parse_checked, store_url
+    from scheduler.engine.outbox import QUEUED
+    from scheduler.engine.tick import tick
     from scheduler.store.engine import open_store
     from scheduler.store.models import OutboxRow
-    from scheduler.tick import tick
-    from workflows.config.load import parse_config
 
     now = datetime.fromisoformat(order.now)
     clock.set_now(now)  # the instant the timer fired, however long this process took to start
-    loaded = parse_config(order.config_text, Path(order.config_path))
+    loaded = parse_checked(order.config_text, Path(order.config_path))
     redacting.urls = list(loaded.channel_urls.values())
     lang = cast(Lang | None, order.lang)
     app = App(loaded=loaded, store=open_store(store_url(loaded, order.db_url)))
@@ -101,11 +100,10 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
             peak_mb(),
         )
         if order.agenda:
-            from scheduler.cli.context import Cli
-            from scheduler.cli.runs import print_tick
+            from scheduler.engine.summary import tick_summary
 
-            cli = Cli(Path(order.config_path), order.db_url, lang, _app=app)
-            print_tick(cli, app, report, agenda=True)
+            for line in tick_summary(app, report, lang or loaded.config.org.locale, agenda=True):
+                print(line)
             sys.stdout.flush()
         with app.store.reading() as session:
             queued = session.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == QUEUED))
@@ -115,9 +113,9 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
 
 
 def _check(order: Order) -> dict[str, Any]:
-    from workflows.config.load import parse_config
+    from scheduler.app import parse_checked
 
-    parse_config(order.config_text, Path(order.config_path))  # raises ConfigError with every issue
+    parse_checked(order.config_text, Path(order.config_path))  # raises ConfigError with every issue
     return {"ok": True}
 
 
@@ -149,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from scheduler import clock
 
     started = clock.wall_clock()  # the tick's line says how long its process took, start-up included
-    parser = argparse.ArgumentParser(prog="python -m scheduler.ticker", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m scheduler.service.ticker", description=__doc__)
     parser.add_argument("--report-fd", type=int, required=True)
     args = parser.parse_args(argv)
     order = Order(**json.loads(sys.stdin.buffer.readline()))

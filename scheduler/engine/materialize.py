@@ -24,12 +24,12 @@ from sqlalchemy import DateTime as SADateTime
 from sqlalchemy import Insert, Table, select, update
 from sqlalchemy.orm import Session
 
-from scheduler import audit
-from scheduler.directory import load_roster, sync_directory
-from scheduler.states import ACTIVE_STATES, RETIRED
+from scheduler.engine.directory import load_roster, sync_directory
+from scheduler.engine.sweep import BATCH, state_at
+from scheduler.store import audit
 from scheduler.store.engine import in_chunks, serialize
 from scheduler.store.models import MetaRow, ScheduleRow, TaskRow, UTCDateTime
-from scheduler.sweep import BATCH, state_at
+from scheduler.store.states import ACTIVE_STATES, RETIRED
 from workflows.calendar import WorkCalendar, local_date
 from workflows.config.load import LoadedConfig
 from workflows.occurrences import Occurrence, occurrences_of, window_end

@@ -13,10 +13,10 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from scheduler import audit
+from scheduler.engine.sweep import BATCH
+from scheduler.store import audit
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import PersonRow, UnitRow
-from scheduler.sweep import BATCH
 from workflows.config.schema import Config
 from workflows.roster import Person, Roster, Unit
 from workflows.vocabulary import Status, UnitKind

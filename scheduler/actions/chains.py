@@ -10,13 +10,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from scheduler import audit
+from scheduler.actions.records import undo_latest
 from scheduler.app import App
-from scheduler.directory import load_roster
-from scheduler.materialize import insert_tasks, task_values
-from scheduler.records import DONE_KIND, undo_latest
-from scheduler.states import ACTIVE_STATES, DONE, RETIRED
+from scheduler.engine.directory import load_roster
+from scheduler.engine.materialize import insert_tasks, task_values
+from scheduler.store import audit
 from scheduler.store.models import CompletionRow, TaskRow
+from scheduler.store.states import ACTIVE_STATES, DONE, DONE_KIND, RETIRED
 from workflows.calendar import local_date, local_midnight
 from workflows.i18n import StateError, UsageError
 from workflows.occurrences import build_occurrence, task_key
