@@ -6,7 +6,7 @@ same error can be shown in zh or en and tests can assert on the key instead of t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 Lang = Literal["zh", "en"]
@@ -580,16 +580,16 @@ class ZhibuError(Exception):
 
     exit_code = 1
 
-    def __init__(self, key: str, /, *, details: list[str] | None = None, **params: Any) -> None:
+    def __init__(self, key: str, /, *, details: Sequence[str | Message] | None = None, **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.params = params
-        self.details = details or []
+        self.details = list(details or [])
 
     def message(self, lang: Lang) -> str:
         """The whole message, with any detail lines below the headline."""
         lines = [t(self.key, lang, **self.params)]
-        lines.extend(self.details)
+        lines.extend(d if isinstance(d, str) else d.render(lang) for d in self.details)
         suggestions = self.params.get("suggestions")
         if suggestions:
             lines.append(t("task.suggest", lang))

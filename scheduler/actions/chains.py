@@ -15,6 +15,7 @@ from scheduler.app import App
 from scheduler.engine.directory import load_roster
 from scheduler.engine.materialize import insert_tasks, task_values
 from scheduler.store import audit
+from scheduler.store.lifecycle import change
 from scheduler.store.models import CompletionRow, TaskRow
 from scheduler.store.states import ACTIVE_STATES, DONE, DONE_KIND, RETIRED
 from workflows.calendar import local_date, local_midnight
@@ -136,18 +137,8 @@ def send_back(session: Session, app: App, task: TaskRow, reason: str, *, by: str
     if task.state not in ACTIVE_STATES:
         raise StateError("chain.not_open", key=task.key)
     session.add(CompletionRow(task_id=task.id, kind="sendback", recorded_by=by, recorded_at=now, note=reason))
-    session.execute(
-        update(TaskRow).where(TaskRow.id == task.id).values(state=RETIRED, next_notice_at=None, updated_at=now)
-    )
-    audit.task_change(
-        session,
-        task.id,
-        at=now,
-        actor=by,
-        action="sendback",
-        before={"state": task.state},
-        after={"state": RETIRED, "reason": reason},
-    )
+    before = {"state": task.state}
+    change(session, task, to=RETIRED, now=now, actor=by, action="sendback", before=before, after={"reason": reason})
     previous = session.scalars(select(TaskRow).where(TaskRow.key == _stage_key(rule, task, index - 1))).one()
     undo_latest(session, previous, by=by, now=now)
     return _open_stage(session, app, rule, task, index - 1, now)

@@ -10,11 +10,13 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from scheduler.actions.operator import Operator
 from scheduler.app import App
 from scheduler.engine.directory import load_roster
 from scheduler.engine.materialize import insert_tasks
 from scheduler.store import audit
-from scheduler.store.models import EventRow, PersonRow
+from scheduler.store.models import EventRow, PersonRow, TaskRow
+from workflows.calendar import local_date
 from workflows.i18n import NotFoundError, UsageError
 from workflows.occurrences import event_occurrences, task_key
 from workflows.vocabulary import EVENT_ALIASES
@@ -84,6 +86,33 @@ def record_event(
     return EventResult(
         event=event, kind=normalized, tasks=[task_key(o.unit_id, o.alias, o.period_key, o.person_id) for o in found]
     )
+
+
+@dataclass(frozen=True)
+class EventAdded:
+    """What ``event add`` wrote: the event, and the tasks it called for with their due days."""
+
+    id: int
+    kind: str
+    person_id: str | None
+    on: date
+    tasks: list[tuple[str, date | None]]
+
+
+def add_event(
+    app: App, operator: Operator, now: datetime, kind: str, who: str, *, on: date | None, note: str | None
+) -> EventAdded:
+    """Record an event about a person (住院, 工作变动…); the visit or talk it calls for becomes a task."""
+    today = local_date(now, app.zone)
+    with app.store.writing() as session:
+        result = record_event(
+            session, app, kind, who, on=on or today, today=today, note=note, by=operator.recorded_by, now=now
+        )
+        due = dict(session.execute(select(TaskRow.key, TaskRow.due_on).where(TaskRow.key.in_(result.tasks))).all())
+        event = result.event
+        return EventAdded(
+            event.id, result.kind, event.person_id, event.happened_on, [(k, due.get(k)) for k in result.tasks]
+        )
 
 
 def record_problem(

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduler.engine.sweep import state_at
 from scheduler.store import audit
+from scheduler.store.lifecycle import change, state_at
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow
 from scheduler.store.states import DONE, DONE_KIND, RETIRED, REVERSAL_KIND, WAIVE_KIND, WAIVED
 from workflows.dues import dues_for_period, monthly_dues
@@ -152,21 +152,20 @@ def record_done(
     )
     session.add(completion)
     task.count_done += 1
-    if task.count_done >= task.count_required:
-        task.state = DONE
-        task.done_at = now
-        task.late = late
-        task.next_notice_at = None
-    task.updated_at = now
+    finished = task.count_done >= task.count_required
+    if finished:
+        task.done_at, task.late = now, late
     session.flush()
-    audit.task_change(
+    after = {"count_done": task.count_done, "late": task.late, "completion": completion.id, "on": on.isoformat()}
+    change(
         session,
-        task.id,
-        at=now,
+        task,
+        to=DONE if finished else None,
+        now=now,
         actor=request.by,
         action="done",
         before=before,
-        after={**task_snapshot(task), "completion": completion.id, "on": on.isoformat()},
+        after=after,
     )
     return DoneResult(task=task, completion=completion, late=late, quorum=verdict, dues_expected=expected)
 
@@ -195,19 +194,8 @@ def record_waiver(session: Session, task: TaskRow, reason: str, *, by: str, now:
     before = task_snapshot(task)
     waiver = CompletionRow(task_id=task.id, kind=WAIVE_KIND, recorded_by=by, recorded_at=now, note=reason)
     session.add(waiver)
-    task.state = WAIVED
-    task.next_notice_at = None
-    task.updated_at = now
-    session.flush()
-    audit.task_change(
-        session,
-        task.id,
-        at=now,
-        actor=by,
-        action="waive",
-        before=before,
-        after={**task_snapshot(task), "reason": reason},
-    )
+    after = {"count_done": task.count_done, "late": task.late, "reason": reason}
+    change(session, task, to=WAIVED, now=now, actor=by, action="waive", before=before, after=after)
     return waiver
 
 
@@ -250,21 +238,12 @@ def undo_latest(session: Session, task: TaskRow, *, by: str, now: datetime) -> C
     remaining = active_completions(session, task)
     task.count_done = len(remaining)
     if task.count_done >= task.count_required:
-        task.state, task.late = DONE, any(r.late for r in remaining)
+        state, task.late = DONE, any(r.late for r in remaining)
     else:
-        task.state = state_at(now, task.opens_at, task.due_soon_at, task.due_at)
+        state = state_at(now, task.opens_at, task.due_soon_at, task.due_at)
         task.done_at, task.late = None, False
-        task.next_notice_at = now  # reminders resume from where the schedule was left
-    task.updated_at = now
-    audit.task_change(
-        session,
-        task.id,
-        at=now,
-        actor=by,
-        action="undo",
-        before=before,
-        after={**task_snapshot(task), "reversed": target.id},
-    )
+    after = {"count_done": task.count_done, "late": task.late, "reversed": target.id}
+    change(session, task, to=state, now=now, actor=by, action="undo", before=before, after=after)
     return reversal
 
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduler.engine.materialize import SYNC_META
+from scheduler.actions.operator import Operator
+from scheduler.app import App
+from scheduler.engine.materialize import SYNC_META, sync
 from scheduler.store import audit
-from scheduler.store.models import MetaRow, PersonRow
-from workflows.i18n import Message
-from workflows.roster_file import RowError
+from scheduler.store.models import MetaRow, PersonRow, UnitRow
+from workflows.i18n import Message, UsageError
+from workflows.roster_file import RowError, parse_roster, read_rows, unit_lookup
 
 
 @dataclass
@@ -119,3 +122,39 @@ def apply_import(session: Session, people: list[dict[str, Any]], plan: ImportPla
     meta = session.get(MetaRow, SYNC_META)
     if meta is not None:  # a new roster version: the next sync materializes again
         meta.value = {**meta.value, "roster_version": int(meta.value.get("roster_version", 0)) + 1}
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What ``import people`` found and, unless a dry run, did: the plan and the sync after it."""
+
+    plan: ImportPlan
+    dry_run: bool
+    created: int = 0
+    retired: int = 0
+
+
+def import_people(
+    app: App, operator: Operator, now: datetime, file: Path, mapping: dict[str, str], *, dry_run: bool
+) -> Imported:
+    """Load a roster file: every bad row listed and nothing written while any is wrong; else the
+    people upserted, leavers deactivated and the tasks synced (nothing at all with ``dry_run``)."""
+    config_ids = {p.id for p in app.loaded.config.people}
+    with app.store.writing() as session:
+        units = unit_lookup(
+            session.execute(select(UnitRow.id, UnitRow.name).where(UnitRow.active.is_(True))).all()
+            or [(u.id, u.name) for u in app.loaded.config.units]
+        )
+        parsed = parse_roster(read_rows(file), units, mapping)
+        plan = plan_import(session, parsed.people, config_ids)
+        errors = sorted([*parsed.errors, *plan.errors], key=lambda e: (e.row, e.column))
+        if errors:
+            lines = [Message("roster.row_error", {"row": e.row, "message": e.message}) for e in errors]
+            raise UsageError("roster.invalid", path=file, count=len(errors), details=lines)
+        if dry_run:
+            session.rollback()
+            return Imported(plan, dry_run=True)
+        apply_import(session, parsed.people, plan, by=operator.recorded_by, now=now)
+        session.flush()
+        report = sync(session, app.loaded, app.rules, app.workdays, now)
+        return Imported(plan, dry_run=False, created=report.created, retired=report.retired)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from scheduler import clock
+from scheduler.actions.operator import Operator
 from scheduler.store.readonly import Reader, sqlite_reader
 from scheduler.store.urls import chosen_url
 from workflows.config.essentials import Essentials, read_essentials
@@ -125,6 +126,11 @@ def current_user(by: str | None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def operator(by: str | None) -> Operator:
+    """The operator of a write made from this shell, recording on behalf of ``--by`` if given."""
+    return Operator(login=current_user(None), on_behalf_of=by)
 
 
 def stdout_is_terminal() -> bool:

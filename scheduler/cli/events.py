@@ -5,13 +5,12 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from scheduler.actions.events import record_event
-from scheduler.cli.context import Cli, current_user
+from scheduler.actions.events import add_event
+from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import json_option, now_option, pass_cli
 from scheduler.clock import parse_date
 from scheduler.reports.text import table, to_json
-from scheduler.store.models import EventRow, TaskRow
-from workflows.calendar import local_date
+from scheduler.store.models import EventRow
 from workflows.vocabulary import EVENT_NAMES
 
 
@@ -32,27 +31,12 @@ def event_add(
     cli: Cli, kind: str, who: str, on_text: str | None, note: str | None, by: str | None, now_text: str | None
 ) -> None:
     """Record an event (e.g. 住院, job_change); the visit or talk it calls for becomes a task. 登记事件。"""
-    app = cli.app()
-    now = cli.now(now_text)
-    today = local_date(now, app.zone)
-    with app.store.writing() as session:
-        result = record_event(
-            session,
-            app,
-            kind,
-            who,
-            on=parse_date(on_text) if on_text else today,
-            today=today,
-            note=note,
-            by=current_user(by),
-            now=now,
-        )
-        event_id, person, on = result.event.id, result.event.person_id, result.event.happened_on
-        due = dict(session.execute(select(TaskRow.key, TaskRow.due_on).where(TaskRow.key.in_(result.tasks))).all())
+    on = parse_date(on_text) if on_text else None
+    result = add_event(cli.app(), operator(by), cli.now(now_text), kind, who, on=on, note=note)
     name = EVENT_NAMES.get(result.kind, (result.kind, result.kind))[0 if cli.lang == "zh" else 1]
-    cli.echo(cli.t("event.recorded", id=event_id, kind=name, who=person, on=on))
-    for key in result.tasks:
-        cli.echo(cli.t("event.task", key=key, due=due.get(key, "?")))
+    cli.echo(cli.t("event.recorded", id=result.id, kind=name, who=result.person_id, on=result.on))
+    for key, due in result.tasks:
+        cli.echo(cli.t("event.task", key=key, due=due or "?"))
 
 
 @event.command("list")

@@ -25,9 +25,10 @@ from sqlalchemy import Insert, Table, select, update
 from sqlalchemy.orm import Session
 
 from scheduler.engine.directory import load_roster, sync_directory
-from scheduler.engine.sweep import BATCH, state_at
+from scheduler.engine.sweep import BATCH
 from scheduler.store import audit
 from scheduler.store.engine import in_chunks, serialize
+from scheduler.store.lifecycle import change_many, state_at
 from scheduler.store.models import MetaRow, ScheduleRow, TaskRow, UTCDateTime
 from scheduler.store.states import ACTIVE_STATES, RETIRED
 from workflows.calendar import WorkCalendar, local_date
@@ -194,13 +195,7 @@ def sync_stamp(loaded: LoadedConfig, rules: Iterable[Rule], today: date, roster_
 
 
 def _set_state(session: Session, task_id: int, before: str, after: str, action: str, now: datetime, actor: str) -> None:
-    values: dict[str, Any] = {"state": after, "updated_at": now}
-    # A retired task stops reminding; a restored one picks its schedule up where it left it.
-    values["next_notice_at"] = None if after == RETIRED else now
-    session.execute(update(TaskRow).where(TaskRow.id == task_id).values(**values))
-    audit.task_change(
-        session, task_id, at=now, actor=actor, action=action, before={"state": before}, after={"state": after}
-    )
+    change_many(session, [(task_id, before)], after, now=now, actor=actor, action=action)
 
 
 def _retire_and_restore(

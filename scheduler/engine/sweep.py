@@ -9,28 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from scheduler.store import audit
 from scheduler.store.engine import in_chunks
+from scheduler.store.lifecycle import change_many
 from scheduler.store.models import TaskRow
 from scheduler.store.states import DUE_SOON, OPEN, OVERDUE, UPCOMING
 
 BATCH = 5_000
-
-
-def state_at(now: datetime, opens_at: datetime, due_soon_at: datetime, due_at: datetime) -> str:
-    """The time-driven state of an unfinished task at ``now``."""
-    if now >= due_at:
-        return OVERDUE
-    if now >= due_soon_at:
-        return DUE_SOON
-    if now >= opens_at:
-        return OPEN
-    return UPCOMING
 
 
 @dataclass
@@ -61,27 +50,7 @@ def sweep(session: Session, now: datetime) -> SweepReport:
             select(TaskRow.id, TaskRow.key, TaskRow.state).where(TaskRow.state.in_(sources), instant <= now)
         ).all()
         for chunk in in_chunks(found, BATCH):
-            ids = [row.id for row in chunk]
-            # the state is checked again as text (state || ''), which no index serves: given an
-            # index on state, SQLite would walk every active task instead of looking up the ids
-            session.execute(
-                update(TaskRow)
-                .where(TaskRow.id.in_(ids), (TaskRow.state + "").in_(sources))
-                .values(state=target, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            rows: list[dict[str, Any]] = [
-                {
-                    "at": now,
-                    "actor": audit.DAEMON,
-                    "action": "state",
-                    "entity": "task",
-                    "entity_id": str(row.id),
-                    "before": {"state": row.state},
-                    "after": {"state": target},
-                }
-                for row in chunk
-            ]
-            audit.record_many(session, rows)
+            rows = [(row.id, row.state) for row in chunk]
+            change_many(session, rows, target, now=now, actor=audit.DAEMON, action="state", checked_states=sources)
         report.changed[target].extend((row.id, row.key) for row in found)
     return report
