@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from workflows.calendar import RestDayPolicy, WorkCalendar, anchor_date, end_of_local_day, local_midnight
-from workflows.periods import MONTHS_IN, Period, PeriodKind, period_containing, periods_overlapping
+from workflows.periods import MONTHS_IN, Period, PeriodKind, add_months, period_containing, periods_overlapping
 from workflows.recipients import first_person
 from workflows.reminders import ReminderStep, reminder_schedule
 from workflows.roster import Person, Roster, Unit
@@ -64,11 +64,6 @@ class Occurrence:
         return (self.rule_id, self.unit_id, self.person_id, self.period_key)
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 ANCHORED_OPENING = timedelta(days=30)
 CHAIN_OPENING = timedelta(days=60)  # a holiday-anchored task opens a month ahead unless told
 
@@ -84,7 +79,7 @@ def nominal_due_date(rule: Rule, period: Period) -> date:
     if rule.due_day is None and rule.due_month is None:
         return period.last_day
     month_index = (rule.due_month or MONTHS_IN[period.kind]) - 1
-    month_start = _add_months(period.start, month_index)
+    month_start = add_months(period.start, month_index)
     days_in_month = monthcal.monthrange(month_start.year, month_start.month)[1]
     if rule.due_day is None:
         return month_start.replace(day=days_in_month)
@@ -186,12 +181,6 @@ DEFAULT_TERM_YEARS = 3
 RECORD_OPENING = timedelta(days=30)
 
 
-def add_months_clamped(day: date, months: int) -> date:
-    """``day`` moved by whole months, on the same day of the month or the month's last day."""
-    first = _add_months(day.replace(day=1), months)
-    return first.replace(day=min(day.day, monthcal.monthrange(first.year, first.month)[1]))
-
-
 def record_date_of(rule: Rule, unit: Unit, person: Person | None) -> date | None:
     """The date in the unit's or person's record that ``rule`` counts from."""
     if rule.record_date == "term_start":
@@ -217,7 +206,7 @@ def _record_occurrences(
             elapsed = (first.year - base.year) * 12 + first.month - base.month
             step = max(1, elapsed // months - 1) if rule.repeat else 1
             while True:
-                nominal = add_months_clamped(base, months * step)
+                nominal = add_months(base, months * step)
                 period = period_containing(rule.every, nominal)
                 if period.start > last:
                     break

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from dateutil.relativedelta import relativedelta
+
 from workflows.i18n import UsageError
 
 
@@ -65,9 +67,11 @@ class Period:
         return period_containing(self.kind, self.end)
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + (day.month - 1) + months
-    return date(index // 12, index % 12 + 1, 1)
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months: the same day of the month, or that month's last day when
+    it is shorter (31 January + 1 month is 28 or 29 February)."""
+    result: date = day + relativedelta(months=months)
+    return result
 
 
 def _key(kind: PeriodKind, start: date) -> str:
@@ -92,7 +96,7 @@ def period_containing(kind: PeriodKind, day: date) -> Period:
         months = MONTHS_IN[kind]
         first_month = (day.month - 1) // months * months + 1
         start = date(day.year, first_month, 1)
-        end = _add_months(start, months)
+        end = add_months(start, months)
     return Period(start=start, end=end, kind=kind, key=_key(kind, start))
 
 

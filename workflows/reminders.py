@@ -8,7 +8,6 @@ the same for all its tasks, so they are computed once per period and stored once
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from workflows.calendar import RestDayPolicy, WorkCalendar, local_midnight
 from workflows.durations import format_duration, parse_duration
+from workflows.periods import add_months
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,6 @@ class ReminderStep:
     def from_json(cls, data: dict[str, Any]) -> ReminderStep:
         """Read a step back from the schedule table."""
         return cls(datetime.fromisoformat(data["at"]), data["name"], tuple(data["to"]), bool(data["escalation"]))
-
-
-def _months_later(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def working_day_after(day: date, count: int, workdays: WorkCalendar) -> date:
@@ -93,7 +87,7 @@ def reminder_schedule(
                 steps.append(ReminderStep(at, f"before:{format_duration(before)}", ("owner",), False))
     for index, rung in enumerate(ladder, start=1):
         if rung.after_months:
-            day = workdays.adjust(_months_later(due_on, rung.after_months), RestDayPolicy.NEXT)
+            day = workdays.adjust(add_months(due_on, rung.after_months), RestDayPolicy.NEXT)
         else:
             day = working_day_after(due_on, rung.after, workdays)
         steps.append(ReminderStep(local_midnight(day, zone), f"escalate:{index}", rung.to, True))
