@@ -146,7 +146,7 @@ SPANS = {
 
 
 def bench_materialize(size: Size, work: Path, span_name: str | None = None) -> Row:
-    from scheduler.engine.materialize import insert_tasks
+    from scheduler.engine.inserts import insert_tasks
     from scheduler.store.engine import open_store
 
     # a province's year is 22 million rows: its default is a month, to stay under 10 minutes

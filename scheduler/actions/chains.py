@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from scheduler.actions.records import undo_latest
 from scheduler.app import App
 from scheduler.engine.directory import load_roster
-from scheduler.engine.materialize import insert_tasks, task_values
+from scheduler.engine.inserts import insert_tasks, task_values
 from scheduler.store import audit
 from scheduler.store.lifecycle import change
 from scheduler.store.models import CompletionRow, TaskRow

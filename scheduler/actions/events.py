@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from scheduler.actions.operator import Operator
 from scheduler.app import App
 from scheduler.engine.directory import load_roster
-from scheduler.engine.materialize import insert_tasks
+from scheduler.engine.inserts import insert_tasks
 from scheduler.store import audit
 from scheduler.store.models import EventRow, PersonRow, TaskRow
 from workflows.calendar import local_date

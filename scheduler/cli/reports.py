@@ -9,10 +9,11 @@ import click
 
 from scheduler.cli.context import Cli
 from scheduler.cli.options import now_option, pass_cli
-from scheduler.reports.build import SORTS, build_report, parse_span, person_view, unit_tree
+from scheduler.reports.build import SORTS, build_report, parse_span, unit_tree
 from scheduler.reports.files import write_atomically
 from scheduler.reports.ics import calendar_bytes
 from scheduler.reports.output import render_csv, render_html, render_json, render_person, render_table
+from scheduler.reports.person import person_view
 from scheduler.reports.text import to_json
 from scheduler.store.models import UnitRow
 from workflows.calendar import local_date

@@ -8,28 +8,25 @@ retires its future open tasks; history stays.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache, partial
-from operator import itemgetter
-from typing import Any, cast
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON as SAJSON
-from sqlalchemy import Boolean as SABoolean
-from sqlalchemy import Date as SADate
-from sqlalchemy import DateTime as SADateTime
-from sqlalchemy import Insert, Table, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scheduler.engine.directory import load_roster, sync_directory
+from scheduler.engine.inserts import (
+    insert_tasks,
+)
 from scheduler.engine.sweep import BATCH
 from scheduler.store import audit
-from scheduler.store.engine import in_chunks, serialize
+from scheduler.store.engine import serialize
 from scheduler.store.lifecycle import change_many, state_at
-from scheduler.store.models import MetaRow, ScheduleRow, TaskRow, UTCDateTime
+from scheduler.store.models import MetaRow, TaskRow
 from scheduler.store.states import ACTIVE_STATES, RETIRED
 from workflows.calendar import WorkCalendar, local_date
 from workflows.config.load import LoadedConfig
@@ -38,9 +35,9 @@ from workflows.roster import Roster
 from workflows.rules import Rule
 
 SYNC_META = "sync"
+
+
 Natural = tuple[str, str, str, str]  # (rule, unit, person, period): what makes a task unique
-TASK_TABLE = cast(Table, TaskRow.__table__)
-SCHEDULE_TABLE = cast(Table, ScheduleRow.__table__)
 
 
 @dataclass
@@ -54,133 +51,6 @@ class SyncReport:
     restored: int = 0
     moved: int = 0
     directory_changes: int = 0
-
-
-def insert_ignoring_duplicates(session: Session, table: Table) -> Insert:
-    """``INSERT … ON CONFLICT DO NOTHING`` into ``table`` for the store's dialect."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table).on_conflict_do_nothing()
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table).on_conflict_do_nothing()
-
-
-def _sqlite_value(column_type: Any) -> Callable[[Any], Any]:
-    """How SQLAlchemy's SQLite dialect stores a value of ``column_type`` (what the fast path must
-    write byte for byte: aware instants as naive UTC text, dates as ISO text, JSON as text)."""
-    if isinstance(column_type, UTCDateTime):
-        return _utc_text
-    if isinstance(column_type, SADateTime):
-        return lambda value: None if value is None else value.isoformat(sep=" ", timespec="microseconds")
-    if isinstance(column_type, SADate):
-        return lambda value: None if value is None else value.isoformat()
-    if isinstance(column_type, SABoolean):
-        return lambda value: None if value is None else int(value)
-    if isinstance(column_type, SAJSON):
-        return lambda value: None if value is None else json.dumps(value)
-    return _as_is
-
-
-def _as_is(value: Any) -> Any:
-    return value
-
-
-@lru_cache(maxsize=65_536)
-def _utc_text(value: datetime | None) -> str | None:
-    """An aware instant as the store's text (cached: a period's tasks share their instants)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to the store; pass an aware one")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-
-
-def _insert_new_sqlite(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """SQLite's fast path: one prepared INSERT OR IGNORE through the driver's executemany, whose
-    rowcount sums the rows really inserted; the values converted as SQLAlchemy would store them."""
-    columns = list(rows[0])
-    convert = [(index, _sqlite_value(table.c[name].type)) for index, name in enumerate(columns)]
-    convert = [(index, f) for index, f in convert if f is not _as_is]
-    placeholders = ", ".join("?" * len(columns))
-    sql = f"INSERT OR IGNORE INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
-    get = itemgetter(*columns)
-    values = []
-    for row in rows:
-        value = list(get(row))
-        for index, f in convert:
-            value[index] = f(value[index])
-        values.append(value)
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, values)
-        return int(cursor.rowcount)
-    finally:
-        cursor.close()
-
-
-def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert the rows whose unique keys are not stored yet; return how many went in. On
-    PostgreSQL counted with RETURNING (drivers disagree on the rowcount of a batched
-    insert-or-ignore); on SQLite through the driver directly, several times faster."""
-    if not rows:
-        return 0
-    if session.get_bind().dialect.name == "sqlite" and len({len(row) for row in rows}) == 1:
-        return _insert_new_sqlite(session, table, rows)
-    first_key = next(iter(table.primary_key.columns))
-    statement = insert_ignoring_duplicates(session, table).returning(first_key)
-    return len(session.connection().execute(statement, list(rows)).all())
-
-
-def task_values(occurrence: Occurrence, now: datetime) -> dict[str, Any]:
-    """The column values of a new task row for ``occurrence``."""
-    return {
-        "key": occurrence.key,
-        "rule_id": occurrence.rule_id,
-        "unit_id": occurrence.unit_id,
-        "person_id": occurrence.person_id,
-        "period_key": occurrence.period_key,
-        "period_start": occurrence.period_start,
-        "schedule_key": occurrence.schedule,
-        "title": occurrence.title,
-        "opens_at": occurrence.opens_at,
-        "due_soon_at": occurrence.due_soon_at,
-        "due_at": occurrence.due_at,
-        "due_on": occurrence.due_on,
-        "state": state_at(now, occurrence.opens_at, occurrence.due_soon_at, occurrence.due_at),
-        "count_required": occurrence.count_required,
-        "count_done": 0,
-        "assignee_id": occurrence.assignee_id,
-        "late": False,
-        "escalation_level": 0,
-        "next_notice_at": occurrence.reminders[0].at if occurrence.reminders else None,
-        "notice_index": 0,
-        "urgent": occurrence.urgent,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def insert_schedules(session: Session, found: Sequence[Occurrence]) -> None:
-    """Store the reminder schedule of each (rule, period) once; an existing one is kept as it was."""
-    schedules: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for occurrence in found:
-        natural = (occurrence.rule_id, occurrence.schedule)
-        if natural not in schedules:
-            schedules[natural] = [step.to_json() for step in occurrence.reminders]
-    rows = [{"rule_id": r, "period_key": p, "steps": steps} for (r, p), steps in schedules.items()]
-    insert_new(session, SCHEDULE_TABLE, rows)
-
-
-def insert_tasks(session: Session, found: Sequence[Occurrence], now: datetime) -> int:
-    """Insert the occurrences that are not stored yet, in batches; return how many were new."""
-    insert_schedules(session, found)
-    created = 0
-    for batch in in_chunks(found, BATCH):
-        created += insert_new(session, TASK_TABLE, [task_values(o, now) for o in batch])
-    return created
 
 
 def window_ends(rules: Iterable[Rule], today: date, horizon: int) -> dict[str, str]:

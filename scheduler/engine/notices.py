@@ -18,7 +18,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from scheduler.engine.directory import load_roster
-from scheduler.engine.materialize import insert_new
+from scheduler.engine.inserts import insert_new
 from scheduler.engine.sweep import BATCH
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import NoticeRow, ScheduleRow, TaskRow

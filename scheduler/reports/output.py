@@ -19,11 +19,11 @@ from scheduler.reports.build import (
     PENDING,
     WAIVED_OUTCOME,
     Line,
-    PersonView,
     Report,
     Tally,
     detail_row,
 )
+from scheduler.reports.person import PersonView
 from scheduler.reports.text import table, to_json
 from workflows.i18n import Lang, t
 

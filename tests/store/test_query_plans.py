@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import event, select
 
 from scheduler.app import App
-from scheduler.engine.digests import DIGEST_BATCH, digest_inputs
+from scheduler.engine.digest_sections import digest_inputs
+from scheduler.engine.digests import DIGEST_BATCH
 from scheduler.engine.notices import fire_notices
 from scheduler.engine.sweep import sweep
 from scheduler.engine.tick import tick

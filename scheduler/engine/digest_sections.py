@@ -1,0 +1,239 @@
+"""What a digest says: its sections (overdue, due today, this week, new, chasing, problems), each
+line of a task, and the tasks of a batch of recipients read in one pass."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
+
+from notifiers.render import Item, Section
+from scheduler.store.engine import in_chunks
+from scheduler.store.models import NoticeRow, PersonRow, TaskRow, UnitRow
+from scheduler.store.states import ACTIVE_STATES, OVERDUE
+from workflows.i18n import Lang, t
+from workflows.recipients import CHANNEL, PERSON
+
+# what a digest line needs of a task, read as plain rows: in an org where little is marked done a
+# member can have dozens of open tasks, and a morning has thousands of members
+DIGEST_COLUMNS = (
+    TaskRow.id,
+    TaskRow.key,
+    TaskRow.title,
+    TaskRow.unit_id,
+    TaskRow.due_on,
+    TaskRow.due_at,
+    TaskRow.state,
+    TaskRow.count_done,
+    TaskRow.count_required,
+    TaskRow.assignee_id,
+    TaskRow.person_id,
+)
+
+
+DigestTask = Row[*tuple[Any, ...]]  # a row of DIGEST_COLUMNS
+
+
+# the state compared as text (state || ''), which no index serves: SQLite's planner, without
+# statistics, would otherwise walk every active task through a state index rather than look up
+# a batch's 500 owners (or notices) — at a city's year that is 27 s a morning instead of 2.7
+ANY_STATE = TaskRow.state + ""
+
+
+class Lookup:
+    """Names (and addresses) of people and units, loaded once per composition as plain rows: a
+    province's half a million people are not worth an ORM object each."""
+
+    def __init__(self, session: Session) -> None:
+        self.people = {row.id: row for row in session.execute(select(PersonRow.id, PersonRow.name, PersonRow.email))}
+        self.units = dict(session.execute(select(UnitRow.id, UnitRow.name)).all())
+
+    def person_name(self, person_id: str | None) -> str:
+        row = self.people.get(person_id or "")
+        return row.name if row else (person_id or "")
+
+    def recipient_name(self, recipient: str) -> str:
+        if recipient.startswith(PERSON):
+            return self.person_name(recipient.removeprefix(PERSON))
+        return recipient.removeprefix(CHANNEL)
+
+    def email(self, recipient: str) -> str | None:
+        row = self.people.get(recipient.removeprefix(PERSON)) if recipient.startswith(PERSON) else None
+        return row.email if row else None
+
+
+def item_of(task: TaskRow | DigestTask, lookup: Lookup, *, with_owner: bool) -> Item:
+    """A digest line for ``task``."""
+    count = f"{task.count_done}/{task.count_required}" if task.count_required > 1 else ""
+    owner = lookup.person_name(task.assignee_id) if with_owner else ""
+    return Item(
+        task.key, task.title, lookup.units.get(task.unit_id, task.unit_id), task.due_on, task.state, owner, count
+    )
+
+
+SECTIONS = ("overdue", "today", "week", "new", "chasing", "problems")
+
+
+@dataclass
+class Tally:
+    """A digest section as its tasks stream in: the first ``limit`` of them, and how many there were."""
+
+    rows: list[DigestTask] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, task: DigestTask, limit: int) -> None:
+        if len(self.rows) < limit:
+            self.rows.append(task)
+        self.count += 1
+
+
+@dataclass
+class DigestInputs:
+    """What a batch of the day's digests lists, per recipient and section: at most ``limit`` tasks
+    of each section (the soonest due first) and the count of the rest. A member whose work piles up
+    gets a digest of bounded size, and composing it costs memory bounded by the batch, not by the
+    backlog."""
+
+    day: date
+    limit: int
+    sections: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    chased_ids: dict[str, set[int]] = field(default_factory=dict)
+    week_end: date = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.week_end = self.day + timedelta(days=7)
+
+    def add(self, recipient: str, section: str, task: DigestTask) -> None:
+        self.sections.setdefault(recipient, {}).setdefault(section, Tally()).add(task, self.limit)
+
+    def owned_section(self, task: DigestTask, fresh: set[int]) -> str | None:
+        """The section a task of the recipient's own lands in, if any: overdue, due today, due
+        within the week, or newly notified."""
+        if task.state == OVERDUE:
+            return "overdue"
+        if task.due_on == self.day:
+            return "today"
+        if task.due_on <= self.week_end:
+            return "week"
+        return "new" if task.id in fresh else None
+
+
+def digest_inputs(
+    session: Session,
+    due: Sequence[tuple[str, Sequence[int]]],
+    problem_rules: Sequence[str],
+    day: date,
+    limit: int,
+) -> DigestInputs:
+    """The tasks of every due recipient's digest: a query per kind and chunk of recipients, not per
+    recipient — a morning of 30,000 digests is a few dozen queries — read as a stream and tallied
+    per section, keeping only what a digest shows."""
+    inputs = DigestInputs(day, limit)
+    fresh = {recipient: set(notified) for recipient, notified in due}
+    people = [r.removeprefix(PERSON) for r, _ in due if r.startswith(PERSON)]
+    order = (TaskRow.due_at, TaskRow.key)
+    stream = {"yield_per": 2_000}
+    for chunk in in_chunks(people):
+        owned = (
+            select(*DIGEST_COLUMNS).where(TaskRow.assignee_id.in_(chunk), ANY_STATE.in_(ACTIVE_STATES)).order_by(*order)
+        )
+        for task in session.execute(owned, execution_options=stream):
+            recipient = PERSON + task.assignee_id
+            section = inputs.owned_section(task, fresh[recipient])
+            if section:
+                inputs.add(recipient, section, task)
+        chased = (
+            select(NoticeRow.recipient, *DIGEST_COLUMNS)
+            .join(TaskRow, NoticeRow.task_id == TaskRow.id)
+            .where(
+                NoticeRow.recipient.in_([PERSON + p for p in chunk]),
+                NoticeRow.escalation.is_(True),
+                ANY_STATE == OVERDUE,
+                TaskRow.acked_at.is_(None),
+            )
+            .distinct()
+            .order_by(*order)
+        )
+        for escalated in session.execute(chased, execution_options=stream):
+            if PERSON + (escalated.assignee_id or "") == escalated.recipient:
+                continue  # their own overdue work, listed under overdue
+            inputs.add(escalated.recipient, "chasing", escalated)
+            inputs.chased_ids.setdefault(escalated.recipient, set()).add(escalated.id)
+        if problem_rules:
+            found = (
+                select(*DIGEST_COLUMNS)
+                .where(
+                    TaskRow.rule_id.in_(problem_rules),
+                    TaskRow.person_id.in_(chunk),
+                    ANY_STATE.in_(ACTIVE_STATES),
+                )
+                .order_by(*order)
+            )
+            for problem in session.execute(found, execution_options=stream):
+                recipient = PERSON + problem.person_id
+                if problem.id in inputs.chased_ids.get(recipient, ()):
+                    continue
+                if problem.assignee_id == problem.person_id and inputs.owned_section(problem, fresh[recipient]):
+                    continue  # a problem they found and own, listed with their own work
+                inputs.add(recipient, "problems", problem)
+    channel_tasks = sorted({i for r, notified in due if not r.startswith(PERSON) for i in notified})
+    if channel_tasks:
+        by_id: dict[int, DigestTask] = {}
+        for ids in in_chunks(channel_tasks):
+            by_id.update(
+                (t.id, t)
+                for t in session.execute(
+                    select(*DIGEST_COLUMNS).where(TaskRow.id.in_(ids), ANY_STATE.in_(ACTIVE_STATES))
+                )
+            )
+        for recipient, notified in due:
+            if not recipient.startswith(PERSON):
+                tasks = sorted((by_id[i] for i in set(notified) if i in by_id), key=lambda t: (t.due_at, t.key))
+                for task in tasks:
+                    inputs.add(recipient, inputs.owned_section(task, fresh[recipient]) or "new", task)
+    return inputs
+
+
+def rest_command(recipient: str, section: str, problem_rules: Sequence[str]) -> str:
+    """The `zhibu list` command that shows all of a digest section's tasks, not only those listed."""
+    words = ["zhibu", "list"]
+    if section == "problems":
+        for rule in problem_rules:
+            words += ["--rule", rule]
+    elif recipient.startswith(PERSON):
+        words += ["--chased-by" if section == "chasing" else "--assignee", recipient.removeprefix(PERSON)]
+    if section in ("overdue", "chasing"):
+        words += ["--status", "overdue"]
+    return shlex.join(words)
+
+
+def digest_sections(
+    recipient: str, lookup: Lookup, lang: Lang, inputs: DigestInputs, problem_rules: Sequence[str] = ()
+) -> list[Section]:
+    """The sections of ``recipient``'s digest: overdue, today, this week, new, chasing, and the
+    problems they found that are not closed yet; a section with more tasks than a digest lists
+    ends with how many were left out and the command that lists them."""
+    tallies = inputs.sections.get(recipient, {})
+    with_owner = not recipient.startswith(PERSON)
+    sections = []
+    for name in SECTIONS:
+        tally = tallies.get(name)
+        if tally is None:
+            continue
+        owner = with_owner or name in ("chasing", "problems")
+        more = tally.count - len(tally.rows)
+        sections.append(
+            Section(
+                name,
+                t(f"digest.{name}", lang),
+                [item_of(task, lookup, with_owner=owner) for task in tally.rows],
+                more=more,
+                command=rest_command(recipient, name, problem_rules) if more else "",
+            )
+        )
+    return sections
