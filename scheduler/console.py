@@ -1,6 +1,6 @@
 """The ``zhibu`` console script (and ``python -m scheduler.cli``).
 
-A command run from a shell is short, and start-up is most of its cost (README, Performance).
+A command run from a shell is short, and start-up is most of its cost (docs/performance.md).
 Python's cyclic garbage collector is paused while the CLI and the command's module are
 imported: they build tens of thousands of long-lived objects and no garbage worth a pass, yet
 each pass walks them all (7% of a cold ``zhibu list``). Once the command is loaded,

@@ -53,6 +53,22 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30, step: float =
     return True
 
 
+class SteppedClock:
+    """A clock a test moves by hand (``ZHIBU_CLOCK=file:…``): the service's time is the instant
+    last written, whatever the machine's load, so nothing depends on how fast a tick runs."""
+
+    def __init__(self, folder: Path, instant: str) -> None:
+        self.path = folder / "now"
+        self.set(instant)
+        self.env = {"ZHIBU_CLOCK": f"file:{self.path}"}
+
+    def set(self, instant: str) -> None:
+        """Move the clock to ``instant`` (ISO 8601 with its offset)."""
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(instant, encoding="utf-8")
+        temporary.replace(self.path)
+
+
 class NotifySocket:
     """A datagram socket standing in for systemd's NOTIFY_SOCKET."""
 

@@ -1,7 +1,7 @@
 """``zhibu list`` (alias ``agenda``): what is open, due and overdue.
 
 Light on purpose: it imports neither SQLAlchemy nor the config schema, so on a SQLite store a
-cold ``zhibu list`` costs little more than Python's own start-up (see README, Performance).
+cold ``zhibu list`` costs little more than Python's own start-up (see docs/performance.md).
 """
 
 from __future__ import annotations

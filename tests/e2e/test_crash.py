@@ -10,9 +10,8 @@ import os
 import random
 import signal
 import subprocess
-import time
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,7 +20,7 @@ from sqlalchemy import func, select
 from bench.orgs import synthetic_config, with_email_channel
 from scheduler.app import open_app
 from scheduler.store.models import CompletionRow, MetaRow, OutboxRow, TaskRow
-from tests.daemon_process import DaemonProcess, zhibu_executable
+from tests.daemon_process import DaemonProcess, SteppedClock, zhibu_executable
 from tests.receivers import SmtpServer
 from workflows.calendar import work_calendar
 from workflows.occurrences import occurrences
@@ -29,8 +28,8 @@ from workflows.roster import roster_from_config
 from workflows.rules import rules_from_config
 
 KILLS = 20
-SPEED = 7200  # two simulated hours per real second
-START = "2026-03-02T07:00+08:00"
+START = datetime(2026, 3, 2, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+STEP = timedelta(hours=12)  # the clock moves this far before each start: 07:00, 19:00, 07:00, …
 SEED = 4242
 
 
@@ -43,12 +42,14 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
             with_email_channel(synthetic_config(30, 20), f"mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org"),
             encoding="utf-8",
         )
-        env = {"ZHIBU_CLOCK": f"{START}@{time.time()}x{SPEED}"}
+        clock = SteppedClock(tmp_path, START.isoformat())
+        env = clock.env
         full_env = {**os.environ, **env}
         completions = [f"zb{b:03d}/党费/2026Q1/zb{b:03d}m{m:03d}" for b in range(1, 31) for m in (4, 5)]
         recorded: list[str] = []
         kills = 0
         while kills < KILLS:
+            clock.set((START + kills * STEP).isoformat())
             daemon = DaemonProcess(config, "--interval", "30m", env=env)
             try:
                 assert daemon.wait_for_line(lambda line: "zhibu started" in line, timeout=60), daemon.output
@@ -71,7 +72,8 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
             finally:
                 daemon.kill()
             kills += 1
-        # the end: one warm run, then ticks until the queue is empty
+        # the end: one warm run on the next working morning, then ticks until the queue is empty
+        clock.set((START + kills * STEP).replace(hour=9).isoformat())
         final = DaemonProcess(config, "--interval", "30m", env=env)
         try:
             assert final.wait_for_line(lambda line: "INFO tick" in line, timeout=60)

@@ -18,7 +18,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, edit_config
-from tests.daemon_process import DaemonProcess, NotifySocket, alive, children_of, wait_until, zhibu_executable
+from tests.daemon_process import (
+    DaemonProcess,
+    NotifySocket,
+    SteppedClock,
+    alive,
+    children_of,
+    wait_until,
+    zhibu_executable,
+)
 from tests.receivers import SmtpServer
 
 
@@ -29,8 +37,9 @@ def notify_socket(tmp_path: Path) -> Iterator[NotifySocket]:
     sock.close()
 
 
-def simulated(start: str, speed: int) -> dict[str, str]:
-    return {"ZHIBU_CLOCK": f"{start}@{time.time()}x{speed}"}
+def simulated(folder: Path, instant: str) -> dict[str, str]:
+    """The environment of a service whose clock stands at ``instant`` until the test moves it."""
+    return SteppedClock(folder, instant).env
 
 
 def with_mail(config: Path, smtp: SmtpServer) -> None:
@@ -43,7 +52,11 @@ def with_mail(config: Path, smtp: SmtpServer) -> None:
 
 
 def test_ready_status_watchdog_and_warm_stop(example_config: Path, notify_socket: NotifySocket) -> None:
-    env = {"NOTIFY_SOCKET": notify_socket.path, "WATCHDOG_USEC": "2000000", **simulated("2026-03-02T08:00+08:00", 60)}
+    env = {
+        "NOTIFY_SOCKET": notify_socket.path,
+        "WATCHDOG_USEC": "2000000",
+        **simulated(example_config.parent, "2026-03-02T08:00+08:00"),
+    }
     daemon = DaemonProcess(example_config, "--interval", "1m", env=env)
     try:
         assert notify_socket.wait_for("READY=1"), daemon.output
@@ -66,7 +79,7 @@ def sending_slowly(config: Path) -> Iterator[tuple[DaemonProcess, SmtpServer]]:
     with SmtpServer() as smtp:
         smtp.handler.delay = 20.0
         with_mail(config, smtp)
-        daemon = DaemonProcess(config, "--interval", "1m", env=simulated("2026-03-02T08:29:50+08:00", 10))
+        daemon = DaemonProcess(config, "--interval", "1m", env=simulated(config.parent, "2026-03-02T08:31+08:00"))
         try:
             assert daemon.wait_for_line(lambda line: "zhibu started" in line)
             assert smtp.handler.wait_for_connection(timeout=60), daemon.output
@@ -127,7 +140,9 @@ def test_the_service_holds_none_of_the_libraries_a_tick_uses() -> None:
 
 
 def test_sighup_keeps_the_old_config_when_the_new_is_invalid(example_config: Path) -> None:
-    daemon = DaemonProcess(example_config, "--interval", "1m", env=simulated("2026-03-02T08:00+08:00", 60))
+    daemon = DaemonProcess(
+        example_config, "--interval", "1m", env=simulated(example_config.parent, "2026-03-02T08:00+08:00")
+    )
     try:
         assert daemon.wait_for_line(lambda line: "INFO tick" in line)
         good = example_config.read_text(encoding="utf-8")
@@ -157,7 +172,12 @@ def test_json_logs_carry_no_secret(example_config: Path) -> None:
         f'\\1\n[notify]\nemail_channel = "mail"\n\n[channels.mail]\nurl = "mailto://zhibu:{secret}@127.0.0.1:1?from=zhibu@example.org"\n',
     )
     daemon = DaemonProcess(
-        example_config, "--interval", "1m", "--log-format", "json", env=simulated("2026-03-02T08:29+08:00", 60)
+        example_config,
+        "--interval",
+        "1m",
+        "--log-format",
+        "json",
+        env=simulated(example_config.parent, "2026-03-02T08:31+08:00"),
     )
     try:
         assert daemon.wait_for_line(lambda line: line.startswith("{") and "3 to retry" in line, timeout=60), (
@@ -174,7 +194,7 @@ def test_json_logs_carry_no_secret(example_config: Path) -> None:
 
 
 def test_status_exit_code_tells_a_monitor_whether_the_daemon_ticks(example_config: Path) -> None:
-    env = simulated("2026-03-02T08:00+08:00", 1)
+    env = simulated(example_config.parent, "2026-03-02T08:00+08:00")
     daemon = DaemonProcess(example_config, "--interval", "1m", env=env)
     try:
         assert daemon.wait_for_line(lambda line: "INFO tick" in line)
@@ -244,7 +264,7 @@ def test_ten_days_of_downtime_end_in_one_catch_up_digest_each(tmp_path: Path) ->
             with_email_channel(synthetic_config(4, 6), f"mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org"),
             encoding="utf-8",
         )
-        first = DaemonProcess(config, "--interval", "5m", env=simulated("2026-03-02T08:40+08:00", 1))
+        first = DaemonProcess(config, "--interval", "5m", env=simulated(tmp_path, "2026-03-02T08:40+08:00"))
         try:
             assert first.wait_for_line(lambda line: "INFO tick 2026-03-02" in line), first.output
             first.signal(signal.SIGTERM)
@@ -253,7 +273,7 @@ def test_ten_days_of_downtime_end_in_one_catch_up_digest_each(tmp_path: Path) ->
             first.kill()
         monday = len(smtp.received)
         # ten days later (Thursday 12 March), the service starts again
-        second = DaemonProcess(config, "--interval", "5m", env=simulated("2026-03-12T08:40+08:00", 1))
+        second = DaemonProcess(config, "--interval", "5m", env=simulated(tmp_path, "2026-03-12T08:40+08:00"))
         try:
             assert second.wait_for_line(lambda line: "INFO tick 2026-03-12" in line and "sent" in line), second.output
             second.signal(signal.SIGTERM)
@@ -317,7 +337,7 @@ def test_the_store_password_never_stands_on_the_service_command_line(example_con
             ],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
-            env={**os.environ, **simulated("2026-03-02T08:00+08:00", 60)},
+            env={**os.environ, **simulated(example_config.parent, "2026-03-02T08:00+08:00")},
         )
         try:
             assert wait_until(lambda: "cannot open the store sqlite://zhibu:***@" in log.read_text(), timeout=60), (

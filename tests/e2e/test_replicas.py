@@ -1,24 +1,34 @@
 """Two ``zhibu run`` processes on one PostgreSQL store and one SMTP receiver through a simulated
-month: every message is delivered exactly once, and both replicas did some of the work."""
+month, stepped a working morning at a time: every message is delivered exactly once, and both
+replicas did some of the work."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-import time
 from collections import Counter
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bench.orgs import synthetic_config, with_email_channel
 from scheduler.app import open_app
 from scheduler.store.models import OutboxRow
-from tests.daemon_process import DaemonProcess, zhibu_executable
+from tests.daemon_process import DaemonProcess, SteppedClock, zhibu_executable
 from tests.receivers import SmtpServer
+from workflows.calendar import work_calendar
 
-SPEED = 64_800  # a simulated month in about forty real seconds
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def working_mornings(first: date, last: date) -> list[str]:
+    """09:00 of every working day in ``[first, last]`` (China's calendar, 调休 included)."""
+    workdays = work_calendar("CN")
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [datetime.combine(day, time(9), ZONE).isoformat() for day in days if workdays.is_working_day(day)]
 
 
 def test_two_replicas_on_postgres_send_each_message_once(tmp_path: Path, pg_url: str) -> None:
@@ -29,14 +39,19 @@ def test_two_replicas_on_postgres_send_each_message_once(tmp_path: Path, pg_url:
         example_config.write_text(
             with_email_channel(org, f"mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org"), encoding="utf-8"
         )
-        env = {"ZHIBU_CLOCK": f"2026-03-01T00:00+08:00@{time.time()}x{SPEED}"}
+        mornings = working_mornings(date(2026, 3, 2), date(2026, 3, 31))
+        clock = SteppedClock(tmp_path, mornings[0])
+        env = clock.env
         replicas = [DaemonProcess(example_config, "--interval", "1h", env=env) for _ in range(2)]
         try:
             for replica in replicas:
                 assert replica.wait_for_line(lambda line: "zhibu started" in line, timeout=60), replica.output
-            # run until the simulated clock has passed the end of March
-            for replica in replicas:
-                assert replica.wait_for_line(lambda line: "INFO tick 2026-04-0" in line, timeout=180), replica.output
+            # each working morning of March: both replicas tick at it before the clock moves on
+            for morning in mornings:
+                clock.set(morning)
+                stamp = f"INFO tick {datetime.fromisoformat(morning):%Y-%m-%d %H:%M}"
+                for replica in replicas:
+                    assert replica.wait_for_line(lambda line, stamp=stamp: stamp in line, timeout=180), replica.output
             for replica in replicas:
                 replica.signal(signal.SIGTERM)
             for replica in replicas:

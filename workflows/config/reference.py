@@ -1,4 +1,4 @@
-"""The config reference in Markdown, generated from the schema (the README embeds it verbatim,
+"""The config reference in Markdown, generated from the schema (docs/configuration.md embeds it verbatim,
 and a test regenerates it to keep the two in step)."""
 
 from __future__ import annotations
@@ -173,4 +173,4 @@ def update_readme(path: str) -> bool:
 if __name__ == "__main__":
     import sys
 
-    print("updated" if update_readme(sys.argv[1] if len(sys.argv) > 1 else "README.md") else "unchanged")
+    print("updated" if update_readme(sys.argv[1] if len(sys.argv) > 1 else "docs/configuration.md") else "unchanged")
