@@ -6,18 +6,19 @@ with its opening, due-soon and due instants in UTC computed from local dates in 
 
 from __future__ import annotations
 
-import calendar as monthcal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from workflows.calendar import RestDayPolicy, WorkCalendar, anchor_date, end_of_local_day, local_midnight
-from workflows.periods import MONTHS_IN, Period, PeriodKind, add_months, period_containing, periods_overlapping
+from workflows.calendar import WorkCalendar, end_of_local_day, local_midnight
+from workflows.due_dates import due_date
+from workflows.periods import Period, add_months, period_containing, periods_overlapping
 from workflows.recipients import first_person
 from workflows.reminders import ReminderStep, reminder_schedule
 from workflows.roster import Person, Roster, Unit
 from workflows.rules import Rule
+from workflows.scope import PAIR, people_in_scope, talk_pairs, units_in_scope
 from workflows.vocabulary import UnitKind
 
 
@@ -65,72 +66,9 @@ class Occurrence:
 
 
 ANCHORED_OPENING = timedelta(days=30)
+
+
 CHAIN_OPENING = timedelta(days=60)  # a holiday-anchored task opens a month ahead unless told
-
-
-def nominal_due_date(rule: Rule, period: Period) -> date:
-    """The due date the rule names, before any rest-day adjustment."""
-    if rule.anchor is not None:
-        return anchor_date(rule.anchor, period.start.year) + timedelta(days=rule.anchor_offset)
-    if period.kind is PeriodKind.WEEK:
-        if rule.due_weekday:
-            return period.start + timedelta(days=rule.due_weekday - 1)
-        return period.last_day
-    if rule.due_day is None and rule.due_month is None:
-        return period.last_day
-    month_index = (rule.due_month or MONTHS_IN[period.kind]) - 1
-    month_start = add_months(period.start, month_index)
-    days_in_month = monthcal.monthrange(month_start.year, month_start.month)[1]
-    if rule.due_day is None:
-        return month_start.replace(day=days_in_month)
-    return month_start.replace(day=min(rule.due_day, days_in_month))
-
-
-def due_date(rule: Rule, period: Period, workdays: WorkCalendar) -> date:
-    """The due date after moving it off a rest day; when the previous working day would fall
-    before the period (a due day inside the National Day week), it moves forward instead."""
-    nominal = nominal_due_date(rule, period)
-    adjusted = workdays.adjust(nominal, rule.rest_day)
-    if adjusted < period.start:
-        return workdays.adjust(nominal, RestDayPolicy.NEXT)
-    return adjusted
-
-
-def units_in_scope(rule: Rule, roster: Roster) -> list[Unit]:
-    """The units a rule applies to, by explicit id or by kind, sorted by id."""
-    if rule.unit_ids is not None:
-        selected = [roster.units[u] for u in rule.unit_ids if u in roster.units]
-    else:
-        selected = [u for u in roster.units.values() if u.kind in rule.unit_kinds]
-    return sorted(selected, key=lambda u: u.id)
-
-
-def people_in_scope(rule: Rule, roster: Roster, unit: Unit) -> list[Person]:
-    """The people a per-person rule selects in ``unit`` (its party groups included)."""
-    if rule.per_contact:
-        return roster.contact_leaders(unit.id)
-    selected = [
-        p
-        for p in roster.people_in(unit.id, with_groups=True)
-        if p.status in rule.person_status
-        and (not rule.person_roles or p.roles & rule.person_roles)
-        and (rule.person_mobile is None or p.mobile == rule.person_mobile)
-    ]
-    return sorted(selected, key=lambda p: p.id)
-
-
-PAIR = "+"  # joins the two people of a pair in a task key: zb1/谈心谈话/2026/zhangwei+sunli
-
-
-def talk_pairs(roster: Roster, unit: Unit) -> list[tuple[Person, Person]]:
-    """Each committee member with each other party member of the unit (谈心谈话)."""
-    members = sorted(roster.members_of(unit.id), key=lambda p: p.id)
-    return [
-        (talker, member)
-        for talker in sorted(roster.committee_of(unit.id), key=lambda p: p.id)
-        for member in members
-        if member.id != talker.id
-    ]
 
 
 def build_occurrence(
@@ -177,7 +115,11 @@ def build_occurrence(
 
 
 TERM_YEARS = {UnitKind.COMMITTEE: 5}  # 党委 5 years; 总支 and 支部 3 (基层组织任期意见, 2018)
+
+
 DEFAULT_TERM_YEARS = 3
+
+
 RECORD_OPENING = timedelta(days=30)
 
 

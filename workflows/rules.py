@@ -12,7 +12,8 @@ from datetime import timedelta
 from typing import Literal
 
 from workflows.calendar import Anchor, RestDayPolicy
-from workflows.config.schema import Config, RuleEntry
+from workflows.config.rule_schema import RuleEntry
+from workflows.config.schema import Config
 from workflows.periods import PeriodKind
 from workflows.reminders import Rung
 from workflows.vocabulary import Status, UnitKind

@@ -12,7 +12,8 @@ import pytest
 from tests.conftest import EXAMPLE, SHANGHAI
 from workflows.calendar import work_calendar
 from workflows.catalogue import builtin_aliases, builtin_rules
-from workflows.config.load import ConfigError, parse_config
+from workflows.config.issues import ConfigError
+from workflows.config.load import parse_config
 from workflows.occurrences import Occurrence, occurrences_of
 from workflows.roster import roster_from_config
 from workflows.rules import rules_from_config

@@ -9,7 +9,8 @@ import pytest
 
 from scheduler.cli.setup import starter_config
 from tests.conftest import EXAMPLE
-from workflows.config.load import ConfigError, load_config, parse_config
+from workflows.config.issues import ConfigError
+from workflows.config.load import load_config, parse_config
 
 MINIMAL = """
 [org]

@@ -11,94 +11,27 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from workflows.config.essentials import expand_env
+from workflows.config.fields import suggestion
+from workflows.config.issues import (
+    ConfigError,
+    ConfigIssue,
+    _issue_from_pydantic,
+)
 from workflows.config.locate import Path as KeyPath
 from workflows.config.locate import key_lines, line_of
-from workflows.config.schema import Config, PersonEntry, schema_fields, suggestion
-from workflows.i18n import Bilingual, Lang, Message, ZhibuError, t
+from workflows.config.merge import merge_catalogue, renamed, table_of
+from workflows.config.schema import Config, PersonEntry
+from workflows.i18n import Bilingual
 from workflows.periods import MONTHS_IN, PERIOD_NAMES_ZH, PeriodKind
 from workflows.vocabulary import ALLOWED_PARENTS, UNIT_KIND_NAMES, normalize_unit_kind
 
-_EXPECTED: dict[str, Bilingual] = {
-    "string": Bilingual("字符串", "a string"),
-    "int": Bilingual("整数", "an integer"),
-    "bool": Bilingual("true 或 false", "true or false"),
-    "date": Bilingual("日期（如 2026-01-01）", "a date such as 2026-01-01"),
-    "list": Bilingual("列表 [...]", "a list [...]"),
-    "table": Bilingual("表（table）", "a table"),
-    "duration": Bilingual("时长（如 7d）", "a duration such as 7d"),
-}
-_TYPE_TO_EXPECTED = {
-    "string_type": "string",
-    "int_type": "int",
-    "int_parsing": "int",
-    "int_from_float": "int",
-    "bool_type": "bool",
-    "bool_parsing": "bool",
-    "date_type": "date",
-    "date_parsing": "date",
-    "date_from_datetime_inexact": "date",
-    "date_from_datetime_parsing": "date",
-    "list_type": "list",
-    "dict_type": "table",
-    "model_type": "table",
-    "model_attributes_type": "table",
-    "dataclass_type": "table",
-    "dataclass_exact_type": "table",
-    "timedelta_type": "duration",
-    "time_delta_type": "duration",
-}
-
 ChannelCheck = Callable[[str], str | None]
+
+
 """Asked about a channel URL: None when it can be used, else the URL as it may be shown (redacted)."""
-
-
-@dataclass(frozen=True)
-class ConfigIssue:
-    """One problem in a config file, located by key path and (when known) line."""
-
-    path: KeyPath
-    key: str
-    params: dict[str, Any] = field(default_factory=dict)
-    line: int | None = None
-
-    @property
-    def dotted(self) -> str:
-        """The key path as people write it: ``units[2].parent``."""
-        text = ""
-        for part in self.path:
-            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-        return text or "(top level)"
-
-    def render(self, lang: Lang) -> str:
-        """``line 12, units[2].parent: unknown unit 'zb9' — did you mean 'zb1'?``"""
-        message = Message(self.key, self.params).render(lang)
-        if self.params.get("suggestion"):
-            message += t("config.did_you_mean", lang, suggestion=self.params["suggestion"])
-        places = [t("config.at_line", lang, line=self.line)] if self.line is not None else []
-        if self.path:
-            places.append(self.dotted)
-        separator = "，" if lang == "zh" else ", "
-        return f"{separator.join(places)}: {message}" if places else message
-
-
-class ConfigError(ZhibuError):
-    """The config file cannot be used; exit 2, and nothing is written anywhere."""
-
-    exit_code = 2
-
-    def __init__(self, path: Path, issues: list[ConfigIssue]) -> None:
-        super().__init__("config.invalid", path=path, count=len(issues))
-        self.path = path
-        self.issues = issues
-
-    def message(self, lang: Lang) -> str:
-        """The headline, then one line per issue."""
-        lines = [t(self.key, lang, **self.params)]
-        lines.extend(f"  {issue.render(lang)}" for issue in self.issues)
-        return "\n".join(lines)
 
 
 @dataclass
@@ -131,69 +64,6 @@ def _substitute_env(value: Any, path: KeyPath, issues: list[ConfigIssue]) -> Any
     if not isinstance(value, str):
         return value
     return expand_env(value, lambda name: issues.append(ConfigIssue(path, "config.env_missing", {"var": name})))
-
-
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type | None:
-    """The schema (model or dataclass) that owns the key at ``loc`` (to suggest its valid keys)."""
-    current: Any = model
-    for part in loc:
-        fields = schema_fields(current)
-        if fields is None:
-            return None
-        if isinstance(part, int):
-            continue
-        info = fields.get(part)
-        if info is None:
-            # a dict key (a rule id): the value type is the dict's value model
-            continue
-        current = _unwrap(info.annotation)
-    return current if schema_fields(current) is not None else None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip list[...], dict[str, ...] and Optional down to the schema inside, if any."""
-    for arg in (*getattr(annotation, "__args__", ()), annotation):
-        if schema_fields(arg) is not None:
-            return arg
-        inner = getattr(arg, "__args__", None)
-        if inner:
-            found = _unwrap(inner[-1])
-            if schema_fields(found) is not None:
-                return found
-    return annotation
-
-
-def _issue_from_pydantic(error: Any) -> ConfigIssue:
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    if kind == "zhibu":
-        params = {k: v for k, v in ctx.items() if k != "key"}
-        return ConfigIssue(loc, ctx["key"], params)
-    if kind == "missing":
-        return ConfigIssue(loc, "config.missing")
-    if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # a model's, a dataclass's
-        owner = _model_at(Config, loc[:-1])
-        choices = list(schema_fields(owner) or ())
-        name = str(loc[-1])
-        return ConfigIssue(loc, "config.unknown_key", {"key": name, "suggestion": suggestion(name, choices)})
-    if kind in ("enum", "literal_error"):
-        expected = str(ctx.get("expected", ""))
-        choices = re.findall(r"'([^']*)'", expected)
-        given = error.get("input")
-        hint = suggestion(given, choices) if isinstance(given, str) else None
-        return ConfigIssue(loc, "config.one_of", {"choices": expected, "suggestion": hint})
-    if kind in ("greater_than_equal", "greater_than"):
-        return ConfigIssue(loc, "config.too_small", {"limit": ctx.get("ge", ctx.get("gt"))})
-    if kind in ("less_than_equal", "less_than"):
-        return ConfigIssue(loc, "config.too_large", {"limit": ctx.get("le", ctx.get("lt"))})
-    expected_kind = _TYPE_TO_EXPECTED.get(kind)
-    if expected_kind:
-        params = {"expected": _EXPECTED[expected_kind], "actual": error.get("input")}
-        return ConfigIssue(loc, "config.expected", params)
-    return ConfigIssue(
-        loc, "config.expected", {"expected": Bilingual(error["msg"], error["msg"]), "actual": error.get("input")}
-    )
 
 
 def _entries(raw: dict[str, Any], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -291,16 +161,11 @@ def _cross_check(raw: dict[str, Any], base: Path, check_channel: ChannelCheck | 
     return issues
 
 
-def _table(raw: dict[str, Any], name: str) -> dict[str, Any]:
-    value = raw.get(name)
-    return value if isinstance(value, dict) else {}
-
-
 def read_channel_urls(raw: dict[str, Any], base: Path) -> tuple[dict[str, str], list[ConfigIssue]]:
     """Each channel's URL, from ``url`` or from the file ``url_file`` names (relative to ``base``)."""
     urls: dict[str, str] = {}
     issues: list[ConfigIssue] = []
-    channels = _table(raw, "channels")
+    channels = table_of(raw, "channels")
     for name, channel in channels.items():
         if not isinstance(channel, dict):
             continue
@@ -319,7 +184,7 @@ def read_channel_urls(raw: dict[str, Any], base: Path) -> tuple[dict[str, str], 
 def _check_channels(raw: dict[str, Any], base: Path, check_channel: ChannelCheck | None) -> list[ConfigIssue]:
     """Channel names used anywhere must exist; each channel has one URL that apprise reads."""
     issues: list[ConfigIssue] = []
-    channels = _table(raw, "channels")
+    channels = table_of(raw, "channels")
     names = list(channels)
 
     def known(path: KeyPath, name: Any) -> None:
@@ -405,59 +270,6 @@ def _warnings(config: Config, written: set[str]) -> list[ConfigIssue]:
     return warnings
 
 
-def _merge_catalogue(raw: dict[str, Any], issues: list[ConfigIssue]) -> tuple[dict[str, str], set[str]]:
-    """Replace ``raw["rules"]`` by the enabled built-in obligations overlaid with the config's own
-    entries. Returns (catalogue id → the key the config used, ids the config wrote itself)."""
-    from workflows.catalogue import builtin_aliases, builtin_rules
-
-    catalogue, aliases = builtin_rules(), builtin_aliases()
-    settings = _table(raw, "catalogue")
-    enable, disable = settings.get("enable", "none"), settings.get("disable", [])
-    names = [*catalogue, *aliases]
-
-    def resolve(where: KeyPath, name: Any) -> str | None:
-        if not isinstance(name, str):
-            return None
-        ident = name if name in catalogue else aliases.get(name)
-        if ident is None:
-            issues.append(
-                ConfigIssue(where, "config.unknown_obligation", {"name": name, "suggestion": suggestion(name, names)})
-            )
-        return ident
-
-    left_out = {
-        resolve(("catalogue", "disable", i), n) for i, n in enumerate(disable if isinstance(disable, list) else [])
-    }
-    if enable == "all":
-        chosen = list(catalogue)
-    elif isinstance(enable, list):
-        chosen = [ident for i, n in enumerate(enable) if (ident := resolve(("catalogue", "enable", i), n))]
-    else:
-        chosen = []
-    merged: dict[str, Any] = {ident: catalogue[ident] for ident in chosen if ident not in left_out}
-    renames: dict[str, str] = {}
-    own: set[str] = set()
-    for key, entry in _table(raw, "rules").items():
-        ident = key if key in catalogue else aliases.get(key)
-        if ident is not None and isinstance(entry, dict):
-            merged[ident] = {**catalogue[ident], **entry}  # naming a built-in also enables it
-            renames[ident] = key
-        else:
-            merged[key] = entry
-            own.add(key)
-    if merged or "rules" in raw:
-        raw["rules"] = merged
-    return renames, own
-
-
-def _renamed(issue: ConfigIssue, renames: dict[str, str]) -> ConfigIssue:
-    """Point an issue about a built-in rule at the key the config used for it."""
-    path = issue.path
-    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], str) and path[1] in renames:
-        return ConfigIssue(("rules", renames[path[1]], *path[2:]), issue.key, issue.params, issue.line)
-    return issue
-
-
 @cache
 def _person_adapter() -> TypeAdapter[PersonEntry]:
     return TypeAdapter(PersonEntry)
@@ -523,7 +335,7 @@ def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = 
         raise ConfigError(path, [ConfigIssue((), "config.toml", {"path": path, "reason": reason}, line)]) from None
     issues: list[ConfigIssue] = []
     raw = _substitute_env(raw, (), issues)
-    renames, own_rules = _merge_catalogue(raw, issues)
+    renames, own_rules = merge_catalogue(raw, issues)
     config: Config | None = None
     try:
         config = Config.model_validate(raw)
@@ -532,7 +344,7 @@ def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = 
     issues.extend(_cross_check(raw, path.parent, check_channel))
     if issues:
         lines = key_lines(text)
-        issues = [_renamed(issue, renames) for issue in issues]
+        issues = [renamed(issue, renames) for issue in issues]
         located = [ConfigIssue(i.path, i.key, i.params, line_of(lines, i.path)) for i in issues]
         located.sort(key=lambda issue: (issue.line or 0, issue.dotted))
         raise ConfigError(path, located)
@@ -544,7 +356,7 @@ def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = 
     lines = key_lines(text)
     warnings = [
         ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path))
-        for w in (_renamed(w, renames) for w in _warnings(config, own_rules | set(renames)))
+        for w in (renamed(w, renames) for w in _warnings(config, own_rules | set(renames)))
     ]
     channel_urls, _ = read_channel_urls(raw, path.parent)
     return LoadedConfig(path=path, config=config, warnings=warnings, fingerprint=fingerprint, channel_urls=channel_urls)

@@ -12,7 +12,9 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from workflows.config.schema import Config, LadderStep, StageEntry, schema_fields
+from workflows.config.fields import schema_fields
+from workflows.config.rule_schema import LadderStep, StageEntry
+from workflows.config.schema import Config
 from workflows.durations import format_duration
 
 _PLAIN = {str: "string", int: "integer", bool: "boolean", date: "date", timedelta: "duration"}
