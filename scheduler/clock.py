@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from workflows.i18n import UsageError
+from workflows.errors import UsageError
 
 _override: datetime | None = None
 CLOCK_ENV = "ZHIBU_CLOCK"

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
-from workflows.i18n import UsageError
+from workflows.errors import UsageError
 
 
 class PeriodKind(StrEnum):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from workflows.i18n import UsageError
+from workflows.errors import UsageError
 from workflows.roster import Person, Roster
 
 QuorumKind = Literal["members", "committee"]

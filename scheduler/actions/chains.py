@@ -19,7 +19,7 @@ from scheduler.store.lifecycle import change
 from scheduler.store.models import CompletionRow, TaskRow
 from scheduler.store.states import ACTIVE_STATES, DONE, DONE_KIND, RETIRED
 from workflows.calendar import local_date, local_midnight
-from workflows.i18n import StateError, UsageError
+from workflows.errors import StateError, UsageError
 from workflows.occurrences import build_occurrence, task_key
 from workflows.recipients import first_person
 from workflows.rules import Rule

@@ -17,7 +17,7 @@ from scheduler.engine.inserts import insert_tasks
 from scheduler.store import audit
 from scheduler.store.models import EventRow, PersonRow, TaskRow
 from workflows.calendar import local_date
-from workflows.i18n import NotFoundError, UsageError
+from workflows.errors import NotFoundError, UsageError
 from workflows.occurrences import event_occurrences, task_key
 from workflows.vocabulary import EVENT_ALIASES
 

@@ -22,7 +22,7 @@ from scheduler.store.lifecycle import change, state_at
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow
 from scheduler.store.states import DONE, DONE_KIND, RETIRED, REVERSAL_KIND, WAIVE_KIND, WAIVED
 from workflows.dues import dues_for_period, monthly_dues
-from workflows.i18n import StateError, UsageError
+from workflows.errors import StateError, UsageError
 from workflows.quorum import Attendance, QuorumVerdict, check_quorum
 from workflows.roster import Roster
 from workflows.rules import Rule

@@ -22,7 +22,8 @@ from scheduler.app import App
 from scheduler.engine.materialize import SYNC_META, sync
 from scheduler.store import audit
 from scheduler.store.models import MetaRow, PersonRow, UnitRow
-from workflows.i18n import Message, UsageError
+from workflows.errors import UsageError
+from workflows.i18n import Message
 from workflows.roster_file import RowError, parse_roster, read_rows, unit_lookup
 
 

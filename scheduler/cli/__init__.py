@@ -16,7 +16,7 @@ from typing import NamedTuple
 import click
 
 from scheduler.cli.context import Cli
-from workflows.i18n import ZhibuError
+from workflows.errors import ZhibuError
 
 
 class Command(NamedTuple):

@@ -12,7 +12,7 @@ from scheduler.actions.records import DoneRequest
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import by_option, now_option, pass_cli
 from scheduler.clock import parse_date, parse_instant
-from workflows.i18n import UsageError
+from workflows.errors import UsageError
 from workflows.quorum import Attendance
 
 

@@ -17,7 +17,7 @@ from scheduler.reports.person import person_view
 from scheduler.reports.text import to_json
 from scheduler.store.models import UnitRow
 from workflows.calendar import local_date
-from workflows.i18n import NotFoundError, UsageError
+from workflows.errors import NotFoundError, UsageError
 
 FORMATS = ("table", "csv", "xlsx", "html", "json")
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".txt": "table"}

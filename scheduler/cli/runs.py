@@ -20,7 +20,7 @@ from scheduler.store.engine import open_store
 from workflows.calendar import work_calendar
 from workflows.config.load import LoadedConfig
 from workflows.durations import format_duration, parse_duration
-from workflows.i18n import UsageError
+from workflows.errors import UsageError
 from workflows.occurrences import occurrences_of
 from workflows.roster import Roster, roster_from_config
 from workflows.rules import rules_from_config

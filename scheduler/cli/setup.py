@@ -12,7 +12,7 @@ from scheduler.cli.context import Cli
 from scheduler.cli.options import pass_cli
 from scheduler.store.engine import connect_store, open_store, upgrade_schema
 from workflows.config.reference import catalogue_markdown, reference_markdown
-from workflows.i18n import UsageError
+from workflows.errors import UsageError
 
 
 def starter_config() -> str:

@@ -24,7 +24,8 @@ from scheduler.engine.outbox import DeliveryReport, deliver
 from scheduler.engine.sweep import SweepReport, sweep
 from scheduler.reports.ics import refresh_calendar
 from scheduler.store.models import MetaRow
-from workflows.i18n import Lang, ZhibuError
+from workflows.errors import ZhibuError
+from workflows.i18n import Lang
 
 log = logging.getLogger("zhibu")
 

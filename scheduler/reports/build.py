@@ -22,7 +22,8 @@ from scheduler.app import App
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow, UnitRow
 from scheduler.store.states import DONE, DONE_KIND, OVERDUE, RETIRED, REVERSAL_KIND, WAIVE_KIND, WAIVED
-from workflows.i18n import Lang, NotFoundError, UsageError, t
+from workflows.errors import NotFoundError, UsageError
+from workflows.i18n import Lang, t
 from workflows.periods import parse_period_key
 from workflows.vocabulary import UnitKind
 

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from workflows.i18n import UsageError
+from workflows.errors import UsageError
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -16,7 +16,7 @@ from scheduler.reports.build import LATE, MISSING, ON_TIME, PENDING, Record, Spa
 from scheduler.store.models import PersonRow, TaskRow
 from scheduler.store.states import DONE, DONE_KIND, RETIRED, WAIVED
 from workflows.dues import dues_for_period, monthly_dues
-from workflows.i18n import NotFoundError
+from workflows.errors import NotFoundError
 
 
 @dataclass

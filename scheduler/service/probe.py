@@ -13,7 +13,8 @@ from notifiers.render import environment, render
 from notifiers.routing import channel_url, targets_for
 from scheduler.app import App
 from scheduler.store.models import PersonRow
-from workflows.i18n import Lang, NotFoundError, UsageError
+from workflows.errors import NotFoundError, UsageError
+from workflows.i18n import Lang
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def _check(order: Order) -> dict[str, Any]:
 
 def carry_out(order: Order, stop: threading.Event, redacting: Redacting, started: datetime) -> dict[str, Any]:
     """Do what ``order`` asks and say how it went; an error is reported, never raised."""
-    from workflows.i18n import ZhibuError
+    from workflows.errors import ZhibuError
 
     try:
         return _tick(order, stop, redacting, started) if order.mode == "tick" else _check(order)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session
 
 from scheduler.store.migrations import SCHEMA_HEAD
-from workflows.i18n import ZhibuError
+from workflows.errors import ZhibuError
 
 T = TypeVar("T")
 

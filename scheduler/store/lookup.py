@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.store.models import TaskRow, UnitRow
 from scheduler.store.readonly import Reader
-from workflows.i18n import NotFoundError
+from workflows.errors import NotFoundError
 
 _WRAPPERS = "\"'`“”‘’「」『』【】[]()（）<>《》"
 

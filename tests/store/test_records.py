@@ -15,7 +15,7 @@ from scheduler.store.lookup import find_task
 from scheduler.store.models import AuditRow, CompletionRow, TaskRow
 from tests.conftest import beijing
 from tests.store.helpers import dump, states
-from workflows.i18n import StateError, UsageError, ZhibuError
+from workflows.errors import StateError, UsageError, ZhibuError
 from workflows.quorum import Attendance
 
 NOW = beijing("2026-02-10 10:00")

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import SHANGHAI
 from workflows.calendar import end_of_local_day, local_midnight
-from workflows.i18n import UsageError
+from workflows.errors import UsageError
 from workflows.periods import PeriodKind, parse_period_key, period_containing, periods_overlapping
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import EXAMPLE
 from workflows.config.load import load_config
-from workflows.i18n import UsageError
+from workflows.errors import UsageError
 from workflows.quorum import Attendance, check_quorum
 from workflows.roster import roster_from_config
 

@@ -24,8 +24,8 @@ def test_header_problems_are_all_reported() -> None:
     assert messages(rows, "en") == [
         "unknown column '姓明' (use --mapping HEADER=field)",
         "unknown column '人员类型' — did you mean '人员类别'?",
-        "no column for 'name'",
-        "no column for 'unit'",
+        "no column '姓名'",
+        "no column '所在支部'",
     ]
     assert (
         messages([["编号", "姓名", "所在支部", "QQ号"]], "zh")[0]

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 from workflows.config.fields import schema_fields, suggestion
 from workflows.config.locate import Path as KeyPath
 from workflows.config.schema import Config
-from workflows.i18n import Bilingual, Lang, Message, ZhibuError, t
+from workflows.errors import ZhibuError
+from workflows.i18n import Bilingual, Lang, Message, t
 
 _EXPECTED: dict[str, Bilingual] = {
     "string": Bilingual("字符串", "a string"),
