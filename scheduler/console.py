@@ -12,11 +12,28 @@ objects only.
 from __future__ import annotations
 
 import gc
+import os
+import sys
+
+from workflows.i18n import LANGS, Lang
 
 
 def main() -> None:
     """Run ``zhibu`` with the collector paused until the command's module is loaded."""
     gc.disable()
     from scheduler.cli import main as zhibu
+    from scheduler.cli.translated import speak
 
+    speak(_given_language(sys.argv[1:]))
     zhibu()
+
+
+def _given_language(args: list[str]) -> Lang:
+    """``--lang`` as typed, else ZHIBU_LANG, else Chinese: the language of click's own words
+    until the config has been read (a usage error may come before)."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args) and args[index + 1] in LANGS:
+            return "en" if args[index + 1] == "en" else "zh"
+        if arg.startswith("--lang=") and arg[7:] in LANGS:
+            return "en" if arg[7:] == "en" else "zh"
+    return "en" if os.environ.get("ZHIBU_LANG") == "en" else "zh"

@@ -16,6 +16,7 @@ from typing import NamedTuple
 import click
 
 from scheduler.cli.context import Cli
+from scheduler.cli.translated import TranslatedGroup, help_language, speak, translate
 from workflows.errors import ZhibuError
 
 
@@ -30,48 +31,48 @@ class Command(NamedTuple):
 
 COMMANDS = {
     "init": Command(
-        "setup:init", "Write a commented starter config and create its store. 生成带注释的配置文件并建库。"
+        "setup:init", "Write a commented starter config and create its store."
     ),
-    "check": Command("setup:check", "Validate the config and report every problem at once. 检查配置文件。"),
-    "db": Command("setup:db", "The store's schema. 数据库结构。"),
+    "check": Command("setup:check", "Validate the config and report every problem at once."),
+    "db": Command("setup:db", "The store's schema."),
     "plan": Command(
-        "runs:plan", "Preview every occurrence in a date range; writes nothing. 预览某段时间内的全部任务。"
+        "runs:plan", "Preview every occurrence in a date range; writes nothing."
     ),
-    "sync": Command("runs:sync_command", "Create the tasks of the current and next periods (idempotent). 生成任务。"),
-    "tick": Command("runs:tick_command", "Run one pass: create due tasks and update states. 执行一次检查。"),
-    "run": Command("runs:run", "Run as a service: a tick at start, then on a timer (Ctrl+C stops). 作为服务运行。"),
+    "sync": Command("runs:sync_command", "Create the tasks of the current and next periods (idempotent)."),
+    "tick": Command("runs:tick_command", "Run one pass: create due tasks and update states."),
+    "run": Command("runs:run", "Run as a service: a tick at start, then on a timer (Ctrl+C stops)."),
     "list": Command(
-        "listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue). 列出任务。"
+        "listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue)."
     ),
     "agenda": Command(
-        "listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue). 列出任务。"
+        "listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue)."
     ),
-    "show": Command("tasks:show", "Show one task with its records and history. 查看任务详情。"),
-    "done": Command("records:done", "Record that a task was done; paste the key from the reminder. 登记完成。"),
-    "undo": Command("records:undo", "Reverse the latest record of a task (a reversal is appended). 撤销最近一次登记。"),
-    "waive": Command("records:waive", "Waive a task that is not needed this time, with a reason. 免除任务。"),
-    "ack": Command("records:ack", "Acknowledge an overdue task: its escalation stops. 确认逾期任务，停止逐级上报。"),
-    "snooze": Command("records:snooze_command", "Defer a task's reminders until a date. 暂停提醒至某日。"),
+    "show": Command("tasks:show", "Show one task with its records and history."),
+    "done": Command("records:done", "Record that a task was done; paste the key from the reminder."),
+    "undo": Command("records:undo", "Reverse the latest record of a task (a reversal is appended)."),
+    "waive": Command("records:waive", "Waive a task that is not needed this time, with a reason."),
+    "ack": Command("records:ack", "Acknowledge an overdue task: its escalation stops."),
+    "snooze": Command("records:snooze_command", "Defer a task's reminders until a date."),
     "confirm": Command(
         "records:confirm",
-        "Confirm, as the finder, that a problem was rectified: it is closed (问题消号). 确认整改销号。",
+        "Confirm, as the finder, that a problem was rectified: it is closed (问题消号).",
     ),
     "sendback": Command(
-        "records:sendback", "Send a stage back: it closes and the previous stage opens again. 退回上一阶段。"
+        "records:sendback", "Send a stage back: it closes and the previous stage opens again."
     ),
-    "event": Command("events:event", "Events that call for a visit or a talk. 事件（五必访、五必谈）。"),
-    "import": Command("roster:import_group", "Load records kept elsewhere. 导入。"),
-    "notify": Command("notify:notify", "Channels and messages. 提醒渠道。"),
-    "outbox": Command("notify:outbox", "Messages queued, sent and failed. 发件箱。"),
+    "event": Command("events:event", "Events that call for a visit or a talk."),
+    "import": Command("roster:import_group", "Load records kept elsewhere."),
+    "notify": Command("notify:notify", "Channels and messages."),
+    "outbox": Command("notify:outbox", "Messages queued, sent and failed."),
     "status": Command(
         "notify:status",
-        "Show the last tick, the delivery queue and recent failures; exits 1 when the service has not ticked for three intervals (for monitors). 运行状态。",
+        "Show the last tick, the delivery queue and recent failures; exits 1 when the service has not ticked for three intervals (for monitors).",
     ),
     "report": Command(
         "reports:report",
-        "What each unit did of each obligation: required, on time, late, waived, missing. 工作完成情况和台账。",
+        "What each unit did of each obligation: required, on time, late, waived, missing.",
     ),
-    "export": Command("reports:export", "Files for other programs. 导出。"),
+    "export": Command("reports:export", "Files for other programs."),
 }
 
 
@@ -91,7 +92,7 @@ def _store_failure(error: Exception) -> bool:
     return isinstance(error, OperationalError | DBAPIError)
 
 
-class ZhibuGroup(click.Group):
+class ZhibuGroup(TranslatedGroup):
     """Loads each command when it is called, and turns zhibu's errors into a clear message and
     the documented exit code, no traceback."""
 
@@ -113,8 +114,10 @@ class ZhibuGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of ``zhibu --help``, from the table: no command module is loaded."""
         limit = formatter.width - 6 - max(map(len, COMMANDS))
-        rows = [(name, short_help(COMMANDS[name].summary, limit)) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
+        lang = help_language(ctx)
+        summaries = {name: translate(entry.summary, lang) or "" for name, entry in COMMANDS.items()}
+        rows = [(name, short_help(summaries[name], limit)) for name in self.list_commands(ctx)]
+        with formatter.section(translate("Commands", lang) or "Commands"):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
@@ -146,16 +149,15 @@ class ZhibuGroup(click.Group):
     default="zhibu.toml",
     envvar="ZHIBU_CONFIG",
     show_default=True,
-    help="Config file / 配置文件",
+    help="Config file",
 )
-@click.option("--db", "db_url", envvar="ZHIBU_DB", help="Store URL, overrides [store] url / 数据库地址")
-@click.option("--lang", type=click.Choice(["zh", "en"]), envvar="ZHIBU_LANG", help="Language / 语言")
+@click.option("--db", "db_url", envvar="ZHIBU_DB", help="Store URL, overrides [store] url")
+@click.option("--lang", type=click.Choice(["zh", "en"]), envvar="ZHIBU_LANG", help="Language")
 @click.version_option(package_name="zhibu")
 @click.pass_context
 def main(ctx: click.Context, config_path: Path, db_url: str | None, lang: str | None) -> None:
-    """zhibu 支部 — keeps a Party organization's calendar of obligations.
-
-    zhibu 记录党组织的各项经常性工作（三会一课、党费、谈心谈话……），按周期生成任务、
-    跟踪完成情况并提醒。
-    """
-    ctx.obj = Cli(config_path=config_path, db_url=db_url, lang_option=lang)  # type: ignore[arg-type]
+    """zhibu keeps a Party organization's calendar of obligations: it builds every recurring duty
+    from one config file, tracks each to completion, reminds and escalates."""
+    cli = Cli(config_path=config_path, db_url=db_url, lang_option=lang)  # type: ignore[arg-type]
+    ctx.obj = cli
+    speak(cli.lang)

@@ -8,29 +8,30 @@ from sqlalchemy import select
 from scheduler.actions.events import add_event
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import json_option, now_option, pass_cli
+from scheduler.cli.translated import group
 from scheduler.clock import parse_date
 from scheduler.reports.text import table, to_json
 from scheduler.store.models import EventRow
 from workflows.vocabulary import EVENT_NAMES
 
 
-@click.group()
+@group()
 def event() -> None:
-    """Events that call for a visit or a talk. 事件（五必访、五必谈）。"""
+    """Events that call for a visit or a talk."""
 
 
 @event.command("add")
 @click.argument("kind")
-@click.option("--person", "who", required=True, help="The person's id or name / 人员")
-@click.option("--on", "on_text", help="Date it happened (default today) / 发生日期")
-@click.option("--note", help="What happened / 情况说明")
-@click.option("--by", help="Who records this / 登记人")
+@click.option("--person", "who", required=True, help="The person's id or name")
+@click.option("--on", "on_text", help="Date it happened (default today)")
+@click.option("--note", help="What happened")
+@click.option("--by", help="Who records this")
 @now_option
 @pass_cli
 def event_add(
     cli: Cli, kind: str, who: str, on_text: str | None, note: str | None, by: str | None, now_text: str | None
 ) -> None:
-    """Record an event (e.g. 住院, job_change); the visit or talk it calls for becomes a task. 登记事件。"""
+    """Record an event (e.g."""
     on = parse_date(on_text) if on_text else None
     result = add_event(cli.app(), operator(by), cli.now(now_text), kind, who, on=on, note=note)
     name = EVENT_NAMES.get(result.kind, (result.kind, result.kind))[0 if cli.lang == "zh" else 1]
@@ -40,11 +41,11 @@ def event_add(
 
 
 @event.command("list")
-@click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows / 最多显示行数")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows")
 @json_option
 @pass_cli
 def event_list(cli: Cli, limit: int, as_json: bool) -> None:
-    """Recorded events, newest first. 列出事件。"""
+    """Recorded events, newest first."""
     app = cli.app()
     with app.store.reading() as session:
         rows = list(session.scalars(select(EventRow).order_by(EventRow.id.desc()).limit(limit)))

@@ -13,6 +13,7 @@ import click
 
 from scheduler.cli.context import Cli
 from scheduler.cli.options import json_option, now_option, pass_cli
+from scheduler.cli.translated import command
 from scheduler.clock import parse_date
 from scheduler.reports.text import table, to_json
 from scheduler.store.listing import TaskFilter, TaskLine, has_tasks, task_lines
@@ -81,23 +82,23 @@ def _states(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.replace("-", "_") for v in values)
 
 
-@click.command("list")
+@command("list")
 @click.option(
     "--status",
     "statuses",
     multiple=True,
     type=click.Choice(STATUS_CHOICES),
-    help="State(s) to show; default: active (open, due-soon, overdue) / 状态",
+    help="State(s) to show; default: active (open, due-soon, overdue)",
 )
-@click.option("--unit", help="A unit and the units below it / 组织（含下级）")
-@click.option("--rule", "rules", multiple=True, help="Rule id or alias, e.g. 支委会 / 规则")
-@click.option("--assignee", help="Owner's id or name / 负责人")
+@click.option("--unit", help="A unit and the units below it")
+@click.option("--rule", "rules", multiple=True, help="Rule id or alias, e.g. 支委会")
+@click.option("--assignee", help="Owner's id or name")
 @click.option(
-    "--chased-by", help="Overdue work escalated to this person (id or name), as their digest lists it / 督促人"
+    "--chased-by", help="Overdue work escalated to this person (id or name), as their digest lists it"
 )
-@click.option("--due-before", help="Due on or before this date / 截止日期不晚于")
-@click.option("--due-after", help="Due on or after this date / 截止日期不早于")
-@click.option("--limit", type=int, help="At most this many rows / 最多显示行数")
+@click.option("--due-before", help="Due on or before this date")
+@click.option("--due-after", help="Due on or after this date")
+@click.option("--limit", type=int, help="At most this many rows")
 @now_option
 @json_option
 @pass_cli
@@ -114,7 +115,7 @@ def list_command(
     now_text: str | None,
     as_json: bool,
 ) -> None:
-    """List tasks, soonest due first (default: open, due soon and overdue). 列出任务。"""
+    """List tasks, soonest due first (default: open, due soon and overdue)."""
     cli.now(now_text)
     wanted = TaskFilter(
         states=_states(statuses),

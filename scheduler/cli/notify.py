@@ -8,6 +8,7 @@ from scheduler import clock
 from scheduler.actions.outbox import retry
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import json_option, now_option, pass_cli
+from scheduler.cli.translated import command, group
 from scheduler.engine.outbox import FAILED, QUEUED, SENDING, SENT
 from scheduler.reports.text import table, to_json
 from scheduler.service.probe import send_test
@@ -16,16 +17,16 @@ from scheduler.store.states import DUE_SOON, OPEN, OVERDUE
 from workflows.durations import format_duration
 
 
-@click.group()
+@group()
 def notify() -> None:
-    """Channels and messages. 提醒渠道。"""
+    """Channels and messages."""
 
 
 @notify.command("test")
-@click.option("--to", "who", required=True, help="A person's id or name, or an apprise URL / 人员或渠道地址")
+@click.option("--to", "who", required=True, help="A person's id or name, or an apprise URL")
 @pass_cli
 def notify_test(cli: Cli, who: str) -> None:
-    """Send a test message now and report each channel's answer. 发送测试消息。"""
+    """Send a test message now and report each channel's answer."""
     answers = send_test(cli.app(), who, cli.lang)
     for answer in answers:
         if answer.ok:
@@ -36,21 +37,21 @@ def notify_test(cli: Cli, who: str) -> None:
         raise SystemExit(1)
 
 
-@click.group()
+@group()
 def outbox() -> None:
-    """Messages queued, sent and failed. 发件箱。"""
+    """Messages queued, sent and failed."""
 
 
 @outbox.command("list")
-@click.option("--failed", is_flag=True, help="Only failed messages / 只看失败的")
+@click.option("--failed", is_flag=True, help="Only failed messages")
 @click.option(
-    "--status", "status_filter", type=click.Choice([QUEUED, SENDING, SENT, FAILED]), help="Only this status / 状态"
+    "--status", "status_filter", type=click.Choice([QUEUED, SENDING, SENT, FAILED]), help="Only this status"
 )
-@click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows / 最多显示行数")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows")
 @json_option
 @pass_cli
 def outbox_list(cli: Cli, failed: bool, status_filter: str | None, limit: int, as_json: bool) -> None:
-    """List messages, newest first. 列出消息。"""
+    """List messages, newest first."""
     rows = outbox_rows(cli.app(), FAILED if failed else status_filter, limit)
     if as_json:
         cli.echo(to_json([outbox_record(r) for r in rows]))
@@ -72,10 +73,10 @@ def outbox_list(cli: Cli, failed: bool, status_filter: str | None, limit: int, a
 
 @outbox.command("retry")
 @click.argument("ids", nargs=-1, type=int)
-@click.option("--all-failed", is_flag=True, help="Every failed message / 全部失败消息")
+@click.option("--all-failed", is_flag=True, help="Every failed message")
 @pass_cli
 def outbox_retry(cli: Cli, ids: tuple[int, ...], all_failed: bool) -> None:
-    """Queue failed messages again (after fixing the channel). 重新发送失败的消息。"""
+    """Queue failed messages again (after fixing the channel)."""
     if not ids and not all_failed:
         raise click.UsageError("give message ids or --all-failed")
     count = retry(cli.app(), operator(None), clock.now(), ids, all_failed=all_failed)
@@ -84,13 +85,13 @@ def outbox_retry(cli: Cli, ids: tuple[int, ...], all_failed: bool) -> None:
         raise SystemExit(1)
 
 
-@click.command()
+@command()
 @now_option
 @json_option
 @pass_cli
 def status(cli: Cli, now_text: str | None, as_json: bool) -> None:
     """Show the last tick, the delivery queue and recent failures; exits 1 when the service has
-    not ticked for three intervals (for monitors). 运行状态。"""
+    not ticked for three intervals (for monitors)."""
     app = cli.app()
     data = service_status(app, cli.now(now_text))
     interval = app.loaded.config.daemon.tick_interval

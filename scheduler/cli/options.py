@@ -17,14 +17,14 @@ pass_cli = click.make_pass_decorator(Cli)
 
 def json_option(function: F) -> F:
     """Add ``--json`` to a listing command."""
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table / 输出 JSON")(function)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table")(function)
 
 
 def now_option(function: F) -> F:
     """Add ``--now``: the time the command runs at (ISO 8601), on a simulation store."""
-    return click.option("--now", "now_text", help="Pretend it is this time (ISO 8601) / 模拟当前时间")(function)
+    return click.option("--now", "now_text", help="Pretend it is this time (ISO 8601)")(function)
 
 
 def by_option(function: F) -> F:
     """Add ``--by``: the person the record is made on behalf of."""
-    return click.option("--by", help="Who records this (default: ZHIBU_USER or login) / 登记人")(function)
+    return click.option("--by", help="Who records this (default: ZHIBU_USER or login)")(function)

@@ -11,6 +11,7 @@ from scheduler.actions import recording
 from scheduler.actions.records import DoneRequest
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import by_option, now_option, pass_cli
+from scheduler.cli.translated import command
 from scheduler.clock import parse_date, parse_instant
 from workflows.errors import UsageError
 from workflows.quorum import Attendance
@@ -37,19 +38,19 @@ def _names(values: tuple[str, ...]) -> list[str]:
     return names
 
 
-@click.command()
+@command()
 @click.argument("key")
-@click.option("--on", "on_text", help="Date it happened (default today) / 日期，默认今天")
-@click.option("--attendees", type=click.IntRange(min=0), help="Number present (实到人数)")
-@click.option("--present", multiple=True, help="Names or ids present, comma-separated / 到会人员")
-@click.option("--absent", multiple=True, help="Names or ids absent, comma-separated / 缺席人员")
-@click.option("--note", help="Topic, findings, anything worth keeping / 备注、主题")
-@click.option("--attach", "attachments", multiple=True, help="File path or URL of the minutes, photos… / 附件")
-@click.option("--amount", help="Dues paid, in yuan / 实缴党费（元）")
+@click.option("--on", "on_text", help="Date it happened (default today)")
+@click.option("--attendees", type=click.IntRange(min=0), help="Number present")
+@click.option("--present", multiple=True, help="Names or ids present, comma-separated")
+@click.option("--absent", multiple=True, help="Names or ids absent, comma-separated")
+@click.option("--note", help="Topic, findings, anything worth keeping")
+@click.option("--attach", "attachments", multiple=True, help="File path or URL of the minutes, photos…")
+@click.option("--amount", help="Dues paid, in yuan")
 @click.option(
-    "--problem", "problems", multiple=True, help="A problem found (e.g. on a visit): becomes a 整改 task / 发现的问题"
+    "--problem", "problems", multiple=True, help="A problem found (e.g. on a visit): becomes a 整改 task"
 )
-@click.option("--fix-by", "fix_by", help="Deadline of the problems' rectification (default: 30 days) / 整改期限")
+@click.option("--fix-by", "fix_by", help="Deadline of the problems' rectification (default: 30 days)")
 @by_option
 @now_option
 @pass_cli
@@ -68,7 +69,7 @@ def done(
     by: str | None,
     now_text: str | None,
 ) -> None:
-    """Record that a task was done; paste the key from the reminder. 登记完成。"""
+    """Record that a task was done; paste the key from the reminder."""
     app = cli.app()
     now = cli.now(now_text)
     request = DoneRequest(
@@ -116,73 +117,73 @@ def print_done(cli: Cli, result: recording.Done) -> None:
             cli.warn(cli.t("task.quorum_ambiguous", present=verdict.present, voting=verdict.voting_expected))
 
 
-@click.command()
+@command()
 @click.argument("key")
 @by_option
 @now_option
 @pass_cli
 def undo(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
-    """Reverse the latest record of a task (a reversal is appended). 撤销最近一次登记。"""
+    """Reverse the latest record of a task (a reversal is appended)."""
     result = recording.undo(cli.app(), operator(by), cli.now(now_text), key)
     cli.echo(cli.t("task.undone", key=result.key, record=result.record_id))
 
 
-@click.command()
+@command()
 @click.argument("key")
-@click.option("--reason", required=True, help="Why it is not needed / 免除原因")
+@click.option("--reason", required=True, help="Why it is not needed")
 @by_option
 @now_option
 @pass_cli
 def waive(cli: Cli, key: str, reason: str, by: str | None, now_text: str | None) -> None:
-    """Waive a task that is not needed this time, with a reason. 免除任务。"""
+    """Waive a task that is not needed this time, with a reason."""
     result = recording.waive(cli.app(), operator(by), cli.now(now_text), key, reason)
     cli.echo(cli.t("task.waived_ok", key=result.key, reason=reason))
 
 
-@click.command()
+@command()
 @click.argument("key")
 @by_option
 @now_option
 @pass_cli
 def ack(cli: Cli, key: str, by: str | None, now_text: str | None) -> None:
-    """Acknowledge an overdue task: its escalation stops. 确认逾期任务，停止逐级上报。"""
+    """Acknowledge an overdue task: its escalation stops."""
     result = recording.ack(cli.app(), operator(by), cli.now(now_text), key)
     cli.echo(cli.t("task.acked", key=result.key))
 
 
-@click.command("snooze")
+@command("snooze")
 @click.argument("key")
-@click.option("--until", "until_text", required=True, help="No reminder before this date or time / 暂停提醒至")
+@click.option("--until", "until_text", required=True, help="No reminder before this date or time")
 @by_option
 @now_option
 @pass_cli
 def snooze_command(cli: Cli, key: str, until_text: str, by: str | None, now_text: str | None) -> None:
-    """Defer a task's reminders until a date. 暂停提醒至某日。"""
+    """Defer a task's reminders until a date."""
     zone = cli.app().zone
     until = parse_instant(until_text, zone)
     result = recording.snooze(cli.app(), operator(by), cli.now(now_text), key, until)
     cli.echo(cli.t("task.snoozed", key=result.key, until=f"{until.astimezone(zone):%Y-%m-%d %H:%M}"))
 
 
-@click.command("sendback")
+@command("sendback")
 @click.argument("key")
-@click.option("--reason", required=True, help="Why it goes back (审查未通过的原因) / 退回原因")
+@click.option("--reason", required=True, help="Why it goes back (审查未通过的原因)")
 @by_option
 @now_option
 @pass_cli
 def sendback(cli: Cli, key: str, reason: str, by: str | None, now_text: str | None) -> None:
-    """Send a stage back: it closes and the previous stage opens again. 退回上一阶段。"""
+    """Send a stage back: it closes and the previous stage opens again."""
     reopened = recording.send_back(cli.app(), operator(by), cli.now(now_text), key, reason)
     cli.echo(cli.t("chain.sent_back", key=reopened.key, owner=reopened.owner, due=reopened.due_on))
 
 
-@click.command()
+@command()
 @click.argument("key")
-@click.option("--note", help="What was checked / 确认意见")
+@click.option("--note", help="What was checked")
 @by_option
 @now_option
 @pass_cli
 def confirm(cli: Cli, key: str, note: str | None, by: str | None, now_text: str | None) -> None:
-    """Confirm, as the finder, that a problem was rectified: it is closed (问题消号). 确认整改销号。"""
+    """Confirm, as the finder, that a problem was rectified: it is closed (问题消号)."""
     result = recording.confirm(cli.app(), operator(by), cli.now(now_text), key, note)
     cli.echo(cli.t("rectify.confirmed", key=result.key))

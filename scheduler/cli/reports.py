@@ -9,6 +9,7 @@ import click
 
 from scheduler.cli.context import Cli
 from scheduler.cli.options import now_option, pass_cli
+from scheduler.cli.translated import command, group
 from scheduler.reports.build import SORTS, build_report, parse_span, unit_tree
 from scheduler.reports.files import write_atomically
 from scheduler.reports.ics import calendar_bytes
@@ -39,16 +40,16 @@ def _deliver(cli: Cli, data: bytes | str, output: Path | None) -> None:
     cli.warn(cli.t("report.written", path=output))
 
 
-@click.command()
+@command()
 @click.option("--period", "period_text", help="2026, 2026H1, 2026Q3, 2026-03 or 2026-01..2026-06 (default: this year)")
-@click.option("--unit", help="A unit and the units below it (default: all) / 组织（含下级）")
-@click.option("--rule", "rule_names", multiple=True, help="Only these rules (id or alias) / 只看这些工作")
-@click.option("--person", help="One person's view: dues, talks, volunteering, next dates / 个人情况")
+@click.option("--unit", help="A unit and the units below it (default: all)")
+@click.option("--rule", "rule_names", multiple=True, help="Only these rules (id or alias)")
+@click.option("--person", help="One person's view: dues, talks, volunteering, next dates")
 @click.option(
     "--format", "format_name", type=click.Choice(FORMATS), help="Output format (default: from -o, else table)"
 )
 @click.option("--sort", "sort_by", type=click.Choice(SORTS), help="Sort units (default: the unit tree, no ranking)")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file / 输出文件")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file")
 @now_option
 @pass_cli
 def report(
@@ -62,7 +63,7 @@ def report(
     output: Path | None,
     now_text: str | None,
 ) -> None:
-    """What each unit did of each obligation: required, on time, late, waived, missing. 工作完成情况和台账。
+    """What each unit did of each obligation: required, on time, late, waived, missing.
 
     \b
     zhibu report --period 2026H1 --unit jgdw          # the 党委 and its branches, rolled up
@@ -108,22 +109,22 @@ def report(
     _deliver(cli, data, output)
 
 
-@click.group()
+@group()
 def export() -> None:
-    """Files for other programs. 导出。"""
+    """Files for other programs."""
 
 
 @export.command("ics")
-@click.option("--unit", help="A unit and the units below it / 组织（含下级）")
-@click.option("--person", help="Tasks a person owns or is about (id or name) / 某人的任务")
-@click.option("--todo", is_flag=True, help="VTODO items instead of all-day events / 以待办事项导出")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file / 输出文件")
+@click.option("--unit", help="A unit and the units below it")
+@click.option("--person", help="Tasks a person owns or is about (id or name)")
+@click.option("--todo", is_flag=True, help="VTODO items instead of all-day events")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file")
 @now_option
 @pass_cli
 def export_ics(
     cli: Cli, unit: str | None, person: str | None, todo: bool, output: Path | None, now_text: str | None
 ) -> None:
-    """Open tasks as iCalendar, one item per task with the task key as its UID. 导出日历。"""
+    """Open tasks as iCalendar, one item per task with the task key as its UID."""
     app = cli.app()
     now = cli.now(now_text)
     with app.store.reading() as session:

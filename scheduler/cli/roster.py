@@ -9,29 +9,30 @@ import click
 from scheduler.actions import roster_import
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import now_option, pass_cli
+from scheduler.cli.translated import group
 
 SHOWN = 20
 
 
-@click.group("import")
+@group("import")
 def import_group() -> None:
-    """Load records kept elsewhere. 导入。"""
+    """Load records kept elsewhere."""
 
 
 @import_group.command("people")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing / 只预览")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing")
 @click.option(
-    "--mapping", multiple=True, help="HEADER=field for a column zhibu does not know, e.g. 党员编号=id / 列名映射"
+    "--mapping", multiple=True, help="HEADER=field for a column zhibu does not know, e.g. 党员编号=id"
 )
-@click.option("--by", help="Who imports / 导入人")
+@click.option("--by", help="Who imports")
 @now_option
 @pass_cli
 def import_people(
     cli: Cli, file: Path, dry_run: bool, mapping: tuple[str, ...], by: str | None, now_text: str | None
 ) -> None:
     """Import or update people from CSV/XLSX with Chinese headers (姓名, 所在支部, 人员类别…); every bad row
-    is listed and nothing is written while any row is wrong. 导入花名册。"""
+    is listed and nothing is written while any row is wrong."""
     pairs = dict(item.split("=", 1) for item in mapping if "=" in item)
     result = roster_import.import_people(cli.app(), operator(by), cli.now(now_text), file, pairs, dry_run=dry_run)
     plan = result.plan

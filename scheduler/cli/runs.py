@@ -10,6 +10,7 @@ import click
 from scheduler.app import store_url
 from scheduler.cli.context import Cli
 from scheduler.cli.options import json_option, now_option, pass_cli
+from scheduler.cli.translated import command
 from scheduler.clock import parse_date
 from scheduler.engine.directory import load_roster
 from scheduler.engine.materialize import sync
@@ -44,17 +45,17 @@ def planning_roster(cli: Cli, loaded: LoadedConfig) -> Roster:
     return Roster.build(config_roster.units.values(), [*config_roster.people, *imported])
 
 
-@click.command()
-@click.option("--from", "start_text", required=True, help="First date, e.g. 2026-01-01 / 开始日期")
-@click.option("--to", "end_text", required=True, help="Last date, e.g. 2026-12-31 / 结束日期")
-@click.option("--unit", "units", multiple=True, help="Only these units / 只看这些组织")
-@click.option("--rule", "rule_names", multiple=True, help="Only these rules (id or alias) / 只看这些规则")
+@command()
+@click.option("--from", "start_text", required=True, help="First date, e.g. 2026-01-01")
+@click.option("--to", "end_text", required=True, help="Last date, e.g. 2026-12-31")
+@click.option("--unit", "units", multiple=True, help="Only these units")
+@click.option("--rule", "rule_names", multiple=True, help="Only these rules (id or alias)")
 @json_option
 @pass_cli
 def plan(
     cli: Cli, start_text: str, end_text: str, units: tuple[str, ...], rule_names: tuple[str, ...], as_json: bool
 ) -> None:
-    """Preview every occurrence in a date range; writes nothing. 预览某段时间内的全部任务。"""
+    """Preview every occurrence in a date range; writes nothing."""
     start, end = parse_date(start_text), parse_date(end_text)
     if start > end:
         raise UsageError("time.bad_range", start=start, end=end)
@@ -103,12 +104,12 @@ def plan(
     cli.echo(cli.t("plan.total", count=len(found)))
 
 
-@click.command("sync")
+@command("sync")
 @now_option
-@click.option("--force", is_flag=True, help="Sync even if nothing seems changed / 强制同步")
+@click.option("--force", is_flag=True, help="Sync even if nothing seems changed")
 @pass_cli
 def sync_command(cli: Cli, now_text: str | None, force: bool) -> None:
-    """Create the tasks of the current and next periods (idempotent). 生成任务。"""
+    """Create the tasks of the current and next periods (idempotent)."""
     app = cli.app()
     now = cli.now(now_text)
     with app.store.serialized() as session:
@@ -119,30 +120,30 @@ def sync_command(cli: Cli, now_text: str | None, force: bool) -> None:
         cli.echo(cli.t("sync.report", created=report.created, retired=report.retired))
 
 
-@click.command("tick")
+@command("tick")
 @now_option
-@click.option("--quiet", "-q", is_flag=True, help="Only the summary line / 只输出一行摘要")
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary line")
 @pass_cli
 def tick_command(cli: Cli, now_text: str | None, quiet: bool) -> None:
-    """Run one pass: create due tasks and update states. 执行一次检查。"""
+    """Run one pass: create due tasks and update states."""
     app = cli.app()
     report = tick(app, cli.now(now_text), lang=cli.lang)
     for line in tick_summary(app, report, cli.lang, agenda=not quiet):
         cli.echo(line)
 
 
-@click.command()
-@click.option("--interval", help="Tick interval, overrides [daemon] tick_interval, e.g. 5m / 检查间隔")
+@command()
+@click.option("--interval", help="Tick interval, overrides [daemon] tick_interval, e.g. 5m")
 @click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Log lines on stderr / 日志格式",
+    help="Log lines on stderr",
 )
 @pass_cli
 def run(cli: Cli, interval: str | None, log_format: str) -> None:
-    """Run as a service: a tick at start, then on a timer (Ctrl+C stops). 作为服务运行。"""
+    """Run as a service: a tick at start, then on a timer (Ctrl+C stops)."""
     import os
     import sys
 

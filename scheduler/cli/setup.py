@@ -10,6 +10,7 @@ import click
 from scheduler.app import store_url
 from scheduler.cli.context import Cli
 from scheduler.cli.options import pass_cli
+from scheduler.cli.translated import command, group
 from scheduler.store.engine import connect_store, open_store, upgrade_schema
 from workflows.config.reference import catalogue_markdown, reference_markdown
 from workflows.errors import UsageError
@@ -20,12 +21,12 @@ def starter_config() -> str:
     return files("workflows.config").joinpath("starter.toml").read_text(encoding="utf-8")
 
 
-@click.command()
+@command()
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+@click.option("--force", is_flag=True, help="Overwrite an existing file")
 @pass_cli
 def init(cli: Cli, path: Path | None, force: bool) -> None:
-    """Write a commented starter config and create its store. 生成带注释的配置文件并建库。"""
+    """Write a commented starter config and create its store."""
     target = path or cli.config_path
     if target.exists() and not force:
         raise UsageError("config.exists", path=target)
@@ -39,13 +40,13 @@ def init(cli: Cli, path: Path | None, force: bool) -> None:
     store.close()
 
 
-@click.command()
+@command()
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--reference", is_flag=True, help="Print the reference of every config key / 输出配置参考")
-@click.option("--catalogue", is_flag=True, help="Print the built-in obligations / 输出内置工作目录")
+@click.option("--reference", is_flag=True, help="Print the reference of every config key")
+@click.option("--catalogue", is_flag=True, help="Print the built-in obligations")
 @pass_cli
 def check(cli: Cli, path: Path | None, reference: bool, catalogue: bool) -> None:
-    """Validate the config and report every problem at once. 检查配置文件。"""
+    """Validate the config and report every problem at once."""
     if reference or catalogue:
         cli.echo(reference_markdown() if reference else catalogue_markdown())
         return
@@ -56,15 +57,15 @@ def check(cli: Cli, path: Path | None, reference: bool, catalogue: bool) -> None
     cli.echo(cli.t("config.ok", units=len(config.units), people=len(config.people), rules=len(config.rules)))
 
 
-@click.group()
+@group()
 def db() -> None:
-    """The store's schema. 数据库结构。"""
+    """The store's schema."""
 
 
 @db.command()
 @pass_cli
 def upgrade(cli: Cli) -> None:
-    """Migrate the store to the newest schema (safe to run twice). 升级数据库结构。"""
+    """Migrate the store to the newest schema (safe to run twice)."""
     store = connect_store(store_url(cli.loaded(), cli.db_url))
     before, after = upgrade_schema(store)
     cli.echo(cli.t("store.current" if before == after else "store.upgraded", head=after))

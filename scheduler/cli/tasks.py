@@ -8,6 +8,7 @@ from sqlalchemy import select
 from scheduler.cli.context import Cli
 from scheduler.cli.listing import state_label, task_record
 from scheduler.cli.options import json_option, pass_cli
+from scheduler.cli.translated import command
 from scheduler.reports.text import to_json
 from scheduler.store.listing import TaskFilter, task_lines
 from scheduler.store.lookup import find_task, session_reader
@@ -34,12 +35,12 @@ def _record_line(cli: Cli, record: CompletionRow) -> str:
     return "  " + "  ".join(str(p) for p in parts)
 
 
-@click.command()
+@command()
 @click.argument("key")
 @json_option
 @pass_cli
 def show(cli: Cli, key: str, as_json: bool) -> None:
-    """Show one task with its records and history. 查看任务详情。"""
+    """Show one task with its records and history."""
     app = cli.app()
     with app.store.reading() as session:
         task = find_task(session, key)

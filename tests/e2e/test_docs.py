@@ -123,3 +123,31 @@ def test_help_loads_no_command_module(tmp_path: Path) -> None:
     assert "click" in imported
     assert not {name for name in imported if name.startswith("scheduler.cli.") and name != "scheduler.cli.context"}
     assert "sqlalchemy" not in imported
+
+
+def test_every_help_text_has_its_chinese_and_english_stays_english() -> None:
+    """Help is written in English and translated from the catalogue, like every message."""
+    from workflows.i18n import catalogue
+
+    zh = catalogue("zh")
+    texts = [main.help or ""]
+    for command in all_commands(main).values():
+        texts.append(command.help or "")
+        texts.extend(p.help for p in command.params if isinstance(p, click.Option) and p.help)
+    texts.extend(entry.summary for entry in COMMANDS.values())
+    untranslated = sorted({text for text in texts if text and zh.gettext(text) == text})
+    assert untranslated == []
+    bilingual = [text for text in texts if re.search(r" / [\u4e00-\u9fff]|[.)] [\u4e00-\u9fff]+。$", text)]
+    assert bilingual == [], "help in the code is English; its Chinese belongs in the catalogue"
+
+
+def test_help_speaks_the_chosen_language(tmp_path: Path) -> None:
+    def shown(*args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "scheduler.cli", *args], capture_output=True, text=True, check=False, cwd=tmp_path
+        ).stdout
+
+    assert "登记完成" in shown("done", "--help") and "选项" in shown("done", "--help")
+    english = shown("--lang", "en", "done", "--help")
+    assert "Record that a task was done" in english and "Options" in english
+    assert "登记" not in english

@@ -18,10 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 ASKED = re.compile(r"""(?:\bt|Message|Error)\(\s*"([a-z_]+\.[a-z0-9_]+)\"""")
 
 
+KEY = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")  # zhibu's own messages; help and click's words are English msgids
+
+
 def entries(lang: str) -> dict[str, str]:
+    """The keyed messages of ``lang``'s catalogue."""
     source, _ = catalogue_paths(lang)
     with source.open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id}
+        return {m.id: m.string for m in read_po(handle) if isinstance(m.id, str) and KEY.match(m.id)}
 
 
 def placeholders(text: str) -> set[str]:
