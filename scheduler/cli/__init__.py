@@ -18,6 +18,9 @@ import click
 from scheduler.cli.context import Cli
 from scheduler.cli.translated import TranslatedGroup, help_language, speak, translate
 from workflows.errors import ZhibuError
+from workflows.i18n import t
+
+INTERRUPTED = 130  # as a shell reports a command ended by SIGINT
 
 
 class Command(NamedTuple):
@@ -30,23 +33,15 @@ class Command(NamedTuple):
 
 
 COMMANDS = {
-    "init": Command(
-        "setup:init", "Write a commented starter config and create its store."
-    ),
+    "init": Command("setup:init", "Write a commented starter config and create its store."),
     "check": Command("setup:check", "Validate the config and report every problem at once."),
     "db": Command("setup:db", "The store's schema."),
-    "plan": Command(
-        "runs:plan", "Preview every occurrence in a date range; writes nothing."
-    ),
+    "plan": Command("runs:plan", "Preview every occurrence in a date range; writes nothing."),
     "sync": Command("runs:sync_command", "Create the tasks of the current and next periods (idempotent)."),
     "tick": Command("runs:tick_command", "Run one pass: create due tasks and update states."),
     "run": Command("runs:run", "Run as a service: a tick at start, then on a timer (Ctrl+C stops)."),
-    "list": Command(
-        "listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue)."
-    ),
-    "agenda": Command(
-        "listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue)."
-    ),
+    "list": Command("listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue)."),
+    "agenda": Command("listing:list_command", "List tasks, soonest due first (default: open, due soon and overdue)."),
     "show": Command("tasks:show", "Show one task with its records and history."),
     "done": Command("records:done", "Record that a task was done; paste the key from the reminder."),
     "undo": Command("records:undo", "Reverse the latest record of a task (a reversal is appended)."),
@@ -57,9 +52,7 @@ COMMANDS = {
         "records:confirm",
         "Confirm, as the finder, that a problem was rectified: it is closed (问题消号).",
     ),
-    "sendback": Command(
-        "records:sendback", "Send a stage back: it closes and the previous stage opens again."
-    ),
+    "sendback": Command("records:sendback", "Send a stage back: it closes and the previous stage opens again."),
     "event": Command("events:event", "Events that call for a visit or a talk."),
     "import": Command("roster:import_group", "Load records kept elsewhere."),
     "notify": Command("notify:notify", "Channels and messages."),
@@ -123,6 +116,11 @@ class ZhibuGroup(TranslatedGroup):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # every write is one transaction: an interrupted one is rolled back whole
+            cli = ctx.find_object(Cli)
+            click.echo(t("cli.interrupted", cli.lang if cli else help_language(ctx)), err=True)
+            ctx.exit(INTERRUPTED)
         except ZhibuError as error:
             cli = ctx.find_object(Cli)
             lang = cli.lang if cli else "zh"

@@ -69,7 +69,7 @@ def event_list(cli: Cli, limit: int, as_json: bool) -> None:
         return
     cli.echo(
         table(
-            ["ID", "kind", "person", "unit", "on", "note"],
+            ["ID", *(cli.t(f"col.{c}") for c in ("kind", "person", "unit", "on", "note"))],
             [[r.id, r.kind, r.person_id, r.unit_id, r.happened_on, r.note or ""] for r in rows],
         )
     )

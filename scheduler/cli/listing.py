@@ -93,9 +93,7 @@ def _states(values: Sequence[str]) -> tuple[str, ...]:
 @click.option("--unit", help="A unit and the units below it")
 @click.option("--rule", "rules", multiple=True, help="Rule id or alias, e.g. 支委会")
 @click.option("--assignee", help="Owner's id or name")
-@click.option(
-    "--chased-by", help="Overdue work escalated to this person (id or name), as their digest lists it"
-)
+@click.option("--chased-by", help="Overdue work escalated to this person (id or name), as their digest lists it")
 @click.option("--due-before", help="Due on or before this date")
 @click.option("--due-after", help="Due on or after this date")
 @click.option("--limit", type=int, help="At most this many rows")

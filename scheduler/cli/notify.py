@@ -44,9 +44,7 @@ def outbox() -> None:
 
 @outbox.command("list")
 @click.option("--failed", is_flag=True, help="Only failed messages")
-@click.option(
-    "--status", "status_filter", type=click.Choice([QUEUED, SENDING, SENT, FAILED]), help="Only this status"
-)
+@click.option("--status", "status_filter", type=click.Choice([QUEUED, SENDING, SENT, FAILED]), help="Only this status")
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows")
 @json_option
 @pass_cli
@@ -59,7 +57,10 @@ def outbox_list(cli: Cli, failed: bool, status_filter: str | None, limit: int, a
     if not rows:
         cli.warn(cli.t("outbox.none"))
         raise SystemExit(1)
-    headers = ["ID", "kind", "recipient", "channel", "day", "status", "attempts", "error"]
+    headers = [
+        "ID",
+        *(cli.t(f"col.{c}") for c in ("kind", "recipient", "channel", "day", "status", "attempts", "error")),
+    ]
     cli.echo(
         table(
             headers,

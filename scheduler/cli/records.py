@@ -47,9 +47,7 @@ def _names(values: tuple[str, ...]) -> list[str]:
 @click.option("--note", help="Topic, findings, anything worth keeping")
 @click.option("--attach", "attachments", multiple=True, help="File path or URL of the minutes, photos…")
 @click.option("--amount", help="Dues paid, in yuan")
-@click.option(
-    "--problem", "problems", multiple=True, help="A problem found (e.g. on a visit): becomes a 整改 task"
-)
+@click.option("--problem", "problems", multiple=True, help="A problem found (e.g. on a visit): becomes a 整改 task")
 @click.option("--fix-by", "fix_by", help="Deadline of the problems' rectification (default: 30 days)")
 @by_option
 @now_option

@@ -22,9 +22,7 @@ def import_group() -> None:
 @import_group.command("people")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing")
-@click.option(
-    "--mapping", multiple=True, help="HEADER=field for a column zhibu does not know, e.g. 党员编号=id"
-)
+@click.option("--mapping", multiple=True, help="HEADER=field for a column zhibu does not know, e.g. 党员编号=id")
 @click.option("--by", help="Who imports")
 @now_option
 @pass_cli

@@ -147,7 +147,9 @@ def test_help_speaks_the_chosen_language(tmp_path: Path) -> None:
             [sys.executable, "-m", "scheduler.cli", *args], capture_output=True, text=True, check=False, cwd=tmp_path
         ).stdout
 
-    assert "登记完成" in shown("done", "--help") and "选项" in shown("done", "--help")
+    assert "登记完成" in shown("done", "--help")
+    assert "选项" in shown("done", "--help")
     english = shown("--lang", "en", "done", "--help")
-    assert "Record that a task was done" in english and "Options" in english
+    assert "Record that a task was done" in english
+    assert "Options" in english
     assert "登记" not in english
