@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.digests import bench_digests
+from bench.materialize import bench_materialize
 from bench.orgs import Size
-from bench.run import bench_digests, bench_materialize, bench_sweep
+from bench.sweep import bench_sweep
 from scheduler.engine import digests
 
 
