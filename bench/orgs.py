@@ -17,10 +17,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from scheduler.actions.operator import login_of_uid
 
 REPO = Path(__file__).resolve().parent.parent
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -36,7 +39,8 @@ def example_rules() -> str:
 def synthetic_config(
     branches: int, members: int, *, seed: int = 20261124, store: str = "sqlite:///zhibu.db", extra: str = ""
 ) -> str:
-    """A config for one 党委 with ``branches`` branches of ``members`` people each."""
+    """A config for one 党委 with ``branches`` branches of ``members`` people each; its secretary
+    is the login running this (so that login may record anywhere in it)."""
     rng = random.Random(seed)
     lines = [
         "[org]",
@@ -57,6 +61,7 @@ def synthetic_config(
         'unit = "dw"',
         'roles = ["书记"]',
         'email = "dwsj@example.org"',
+        f'login = "{login_of_uid(os.getuid())}"',
         "",
     ]
     for b in range(1, branches + 1):

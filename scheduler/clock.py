@@ -57,6 +57,17 @@ def stepped() -> bool:
     return os.environ.get(CLOCK_ENV, "").strip().startswith(_FILE)
 
 
+def simulated_by_env() -> bool:
+    """Whether ZHIBU_CLOCK sets the time of this process."""
+    return bool(os.environ.get(CLOCK_ENV, "").strip())
+
+
+def moved() -> bool:
+    """Whether time is not the real time: pinned (``--now``) or simulated by ZHIBU_CLOCK. Only a
+    simulation store accepts that (:func:`scheduler.store.engine.Store.require_simulation`)."""
+    return _override is not None or simulated_by_env()
+
+
 def now() -> datetime:
     """The current instant, aware, in UTC."""
     if _override is not None:

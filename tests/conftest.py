@@ -14,11 +14,18 @@ import pytest
 from click.testing import CliRunner, Result
 
 from scheduler import clock
+from scheduler.actions.operator import login_of_uid
 from scheduler.app import App, open_app
 from scheduler.cli import main
+from scheduler.store.urls import SIMULATE_ENV
 from tests.postgres import PostgresServer, binaries
 
+# Every store the tests create is a simulation store, where --now and ZHIBU_CLOCK move time; the
+# tests of production stores take this away for themselves (tests/e2e/test_trust.py).
+os.environ[SIMULATE_ENV] = "1"
+
 REPO = Path(__file__).resolve().parent.parent
+ME = login_of_uid(os.getuid())  # the login the tests run as: the office operator of their configs
 EXAMPLE = REPO / "tests" / "fixtures" / "small_org.toml"  # the small org most tests are built on
 REALISTIC = REPO / "config.example.toml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -36,10 +43,18 @@ def _release_clock() -> Iterator[None]:
     clock.set_now(None)
 
 
+def with_login(text: str, person_id: str, login: str = ME) -> str:
+    """Config text in which the person ``person_id`` is reached by the OS login ``login``."""
+    new, count = re.subn(rf'(?m)^(id = "{re.escape(person_id)}"\n)', rf'\1login = "{login}"\n', text)
+    assert count == 1, f"no person {person_id} in the config"
+    return new
+
+
 @pytest.fixture
 def example_config(tmp_path: Path) -> Path:
-    """A copy of the small example org whose store is a SQLite file in the test's temp dir."""
-    text = EXAMPLE.read_text(encoding="utf-8")
+    """A copy of the small example org whose store is a SQLite file in the test's temp dir; the
+    login running the tests is its 党务专干 (刘慧敏), who may record anywhere."""
+    text = with_login(EXAMPLE.read_text(encoding="utf-8"), "liuhm")
     path = tmp_path / "zhibu.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -51,7 +66,7 @@ def realistic_config(tmp_path: Path) -> Path:
     (tmp_path / "examples").mkdir()
     shutil.copy(REPO / "examples" / "roster.csv", tmp_path / "examples" / "roster.csv")
     path = tmp_path / "zhibu.toml"
-    shutil.copy(REALISTIC, path)
+    path.write_text(with_login(REALISTIC.read_text(encoding="utf-8"), "liuhm"), encoding="utf-8")
     return path
 
 

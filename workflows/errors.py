@@ -50,3 +50,9 @@ class NotFoundError(ZhibuError):
     """Nothing matched (exit 1)."""
 
     exit_code = 1
+
+
+class NotAllowedError(ZhibuError):
+    """The operator may not do this here (exit 4); nothing was written."""
+
+    exit_code = 4

@@ -49,6 +49,8 @@ HEADERS: dict[str, str] = {
     "电子邮箱": "email",
     "流动党员": "mobile",
     "离退休": "retired",
+    "登录名": "login",
+    "系统账号": "login",
 }
 FIELDS = (
     "id",
@@ -66,8 +68,10 @@ FIELDS = (
     "email",
     "mobile",
     "retired",
+    "login",
 )
 REQUIRED = ("id", "name", "unit")
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$")  # an OS account name
 FIELD_HEADERS = {field: header for header, field in reversed(HEADERS.items())}  # the first header names it
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0", ""}
@@ -251,6 +255,12 @@ def _field(target: str, value: Any, text: str, units: Mapping[str, str]) -> Any:
             return _money(text)
         except InvalidOperation:
             raise _CellError("roster.not_amount") from None
+    if target == "login":
+        logins = [part for part in re.split(r"[、,，;；\s]+", text) if part]
+        bad = [part for part in logins if not LOGIN_PATTERN.match(part)]
+        if bad:
+            raise _CellError("roster.bad_login", part=bad[0])
+        return logins
     if target in ("mobile", "retired"):
         if text.lower() in YES:
             return True

@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from scheduler.actions.operator import Operator
 from scheduler.actions.records import undo_latest
 from scheduler.app import App
 from scheduler.engine.directory import load_roster
 from scheduler.engine.inserts import insert_tasks, task_values
-from scheduler.store import audit
+from scheduler.store import audit, completions
 from scheduler.store.lifecycle import change
 from scheduler.store.models import CompletionRow, TaskRow
 from scheduler.store.states import ACTIVE_STATES, DONE, DONE_KIND, RETIRED
@@ -126,7 +127,7 @@ def advance(session: Session, app: App, task: TaskRow, now: datetime) -> TaskRow
     return opened
 
 
-def send_back(session: Session, app: App, task: TaskRow, reason: str, *, by: str, now: datetime) -> TaskRow:
+def send_back(session: Session, app: App, task: TaskRow, reason: str, *, operator: Operator, now: datetime) -> TaskRow:
     """Refuse this stage's input (审查未通过): it closes, and the previous stage opens again."""
     rule = app.rules_by_id.get(task.rule_id)
     index = stage_index(rule, task) if rule else None
@@ -136,9 +137,26 @@ def send_back(session: Session, app: App, task: TaskRow, reason: str, *, by: str
         raise UsageError("chain.first_stage", key=task.key)
     if task.state not in ACTIVE_STATES:
         raise StateError("chain.not_open", key=task.key)
-    session.add(CompletionRow(task_id=task.id, kind="sendback", recorded_by=by, recorded_at=now, note=reason))
+    completions.append(
+        session,
+        task_id=task.id,
+        kind="sendback",
+        recorded_by=operator.login,
+        on_behalf_of=operator.on_behalf_of,
+        recorded_at=now,
+        note=reason,
+    )
     before = {"state": task.state}
-    change(session, task, to=RETIRED, now=now, actor=by, action="sendback", before=before, after={"reason": reason})
+    change(
+        session,
+        task,
+        to=RETIRED,
+        now=now,
+        operator=operator,
+        action="sendback",
+        before=before,
+        after={"reason": reason},
+    )
     previous = session.scalars(select(TaskRow).where(TaskRow.key == _stage_key(rule, task, index - 1))).one()
-    undo_latest(session, previous, by=by, now=now)
+    undo_latest(session, previous, operator=operator, now=now)
     return _open_stage(session, app, rule, task, index - 1, now)

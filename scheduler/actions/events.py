@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from scheduler.actions.authority import authorize_unit
 from scheduler.actions.operator import Operator
 from scheduler.app import App
 from scheduler.engine.directory import load_roster
@@ -37,7 +38,16 @@ def known_kinds(app: App) -> set[str]:
 
 
 def record_event(
-    session: Session, app: App, kind: str, who: str, *, on: date, today: date, note: str | None, by: str, now: datetime
+    session: Session,
+    app: App,
+    kind: str,
+    who: str,
+    *,
+    on: date,
+    today: date,
+    note: str | None,
+    operator: Operator,
+    now: datetime,
 ) -> EventResult:
     """Write the event and create each task a rule listening to ``kind`` calls for."""
     kinds = known_kinds(app)
@@ -55,14 +65,16 @@ def record_event(
     if row is None:
         people = list(session.scalars(select(PersonRow.id)))
         raise NotFoundError("event.unknown_person", who=who, suggestions=difflib.get_close_matches(who, people, n=3))
+    operator = authorize_unit(session, app, operator, row.unit_id, "event")
     event = EventRow(
         kind=normalized,
         person_id=row.id,
         unit_id=row.unit_id,
         happened_on=on,
         note=note,
-        recorded_by=by,
+        recorded_by=operator.login,
         recorded_at=now,
+        data={"on_behalf_of": operator.on_behalf_of} if operator.on_behalf_of else {},
     )
     session.add(event)
     session.flush()
@@ -77,7 +89,8 @@ def record_event(
     audit.record(
         session,
         at=now,
-        actor=by,
+        actor=operator.login,
+        on_behalf_of=operator.on_behalf_of,
         action="event",
         entity="event",
         entity_id=event.id,
@@ -106,7 +119,7 @@ def add_event(
     today = local_date(now, app.zone)
     with app.store.writing() as session:
         result = record_event(
-            session, app, kind, who, on=on or today, today=today, note=note, by=operator.recorded_by, now=now
+            session, app, kind, who, on=on or today, today=today, note=note, operator=operator, now=now
         )
         due = dict(session.execute(select(TaskRow.key, TaskRow.due_on).where(TaskRow.key.in_(result.tasks))).all())
         event = result.event
@@ -124,7 +137,7 @@ def record_problem(
     text: str,
     on: date,
     due: date | None,
-    by: str,
+    operator: Operator,
     now: datetime,
 ) -> list[str]:
     """A problem found (on a leader's visit): an event, and a 整改 task for the unit, due ``due``
@@ -138,9 +151,9 @@ def record_problem(
         unit_id=unit_id,
         happened_on=on,
         note=text,
-        recorded_by=by,
+        recorded_by=operator.login,
         recorded_at=now,
-        data={"due": due.isoformat() if due else None},
+        data={"due": due.isoformat() if due else None, "on_behalf_of": operator.on_behalf_of},
     )
     session.add(event)
     session.flush()
@@ -160,7 +173,8 @@ def record_problem(
     audit.record(
         session,
         at=now,
-        actor=by,
+        actor=operator.login,
+        on_behalf_of=operator.on_behalf_of,
         action="problem",
         entity="event",
         entity_id=event.id,

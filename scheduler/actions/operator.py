@@ -1,19 +1,46 @@
-"""Who is acting: the operator of a human write, and on whose behalf it is recorded (代录)."""
+"""Who is acting: the operator of a human write, as the kernel says, and on whose behalf (代录).
+
+The operator is the login of the calling uid — read with ``getpwuid(getuid())`` when the CLI
+writes itself, from the peer's credentials (``SO_PEERCRED``) on the service's socket, or the
+person a signed web link was issued to. Environment variables and ``--by`` never change it:
+``--by`` names the person a record is made for, stored beside the operator.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import pwd
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
 class Operator:
-    """The person a write is attributed to. ``login`` is who the caller is; ``on_behalf_of``
-    names the person the record is made for when that is someone else (``--by``)."""
+    """The login a write is attributed to, the person that login belongs to (once the store
+    has said), and the person it was recorded on behalf of, if someone else."""
 
     login: str
     on_behalf_of: str | None = None
+    person_id: str | None = None
+    name: str | None = None
 
     @property
-    def recorded_by(self) -> str:
-        """The name the record carries: the person it was made for, else the operator."""
-        return self.on_behalf_of or self.login
+    def label(self) -> str:
+        """How the operator is shown: the person's name with the login, or the login alone."""
+        return f"{self.name}（{self.login}）" if self.name else self.login
+
+    def as_person(self, person_id: str, name: str) -> Operator:
+        """The same operator, known as the person ``person_id`` named ``name``."""
+        return replace(self, person_id=person_id, name=name)
+
+
+def login_of_uid(uid: int) -> str:
+    """The login name of ``uid`` from the system's user database (the uid itself if it has none)."""
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def kernel_operator(on_behalf_of: str | None = None) -> Operator:
+    """The operator of this process: the login of its real uid, whatever the environment says."""
+    return Operator(login=login_of_uid(os.getuid()), on_behalf_of=on_behalf_of or None)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from scheduler.actions.authority import authorize_office
 from scheduler.actions.operator import Operator
 from scheduler.app import App
 from scheduler.engine.outbox import FAILED, QUEUED, SENT
@@ -18,6 +19,7 @@ def retry(app: App, operator: Operator, now: datetime, ids: Sequence[int], *, al
     """Queue the messages ``ids`` (or every failed one) for delivery again; how many were."""
     condition = OutboxRow.status == FAILED if all_failed else OutboxRow.id.in_(ids)
     with app.store.writing() as session:
+        known = authorize_office(session, app, operator, "outbox retry")
         result = session.execute(
             update(OutboxRow)
             .where(condition, OutboxRow.status != SENT)
@@ -29,7 +31,8 @@ def retry(app: App, operator: Operator, now: datetime, ids: Sequence[int], *, al
             audit.record(
                 session,
                 at=now,
-                actor=operator.recorded_by,
+                actor=known.login,
+                on_behalf_of=known.on_behalf_of,
                 action="retry",
                 entity="outbox",
                 entity_id=",".join(map(str, retried[:50])),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.actions import chains, records
+from scheduler.actions.authority import authorize_task, identify
 from scheduler.actions.events import record_problem
 from scheduler.actions.operator import Operator
 from scheduler.actions.records import DoneRequest
@@ -86,9 +87,9 @@ def done(
 ) -> Done:
     """Record that the task ``key`` was done; open the next stage of a chain; turn each problem
     found into a 整改 task of the unit, due ``fix_by``."""
-    request.by = operator.recorded_by
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
+        request.operator = authorize_task(session, app, operator, task, "done")
         result = _record(session, app, task, request, now)
         following = chains.advance(session, app, task, now)
         next_stage = None
@@ -96,13 +97,21 @@ def done(
             later = following.stage and following.period_start > local_date(now, app.zone)
             starts = following.period_start if later else None
             next_stage = TaskLine(following.key, _owner(session, following), following.due_on, starts)
-        finder = task.person_id or task.assignee_id or request.by
+        finder = task.person_id or task.assignee_id or request.operator.person_id or operator.login
         on = result.completion.happened_on or local_date(now, app.zone)
         keys = [
             created
             for text in problems
             for created in record_problem(
-                session, app, unit_id=task.unit_id, finder=finder, text=text, on=on, due=fix_by, by=request.by, now=now
+                session,
+                app,
+                unit_id=task.unit_id,
+                finder=finder,
+                text=text,
+                on=on,
+                due=fix_by,
+                operator=request.operator,
+                now=now,
             )
         ]
         created_tasks = session.scalars(select(TaskRow).where(TaskRow.key.in_(keys))).all() if keys else []
@@ -125,9 +134,10 @@ def done(
 
 def confirm(app: App, operator: Operator, now: datetime, key: str, note: str | None = None) -> Changed:
     """The finder confirms that a problem was rectified: it is closed (问题消号)."""
-    request = DoneRequest(note=note, by=operator.recorded_by, confirmation=True)
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
+        known, _ = identify(session, operator)  # the finder is checked by identity, not by a name typed
+        request = DoneRequest(note=note, operator=known, confirmation=True)
         result = _record(session, app, task, request, now)
         return Changed(task.key, result.completion.id)
 
@@ -136,7 +146,8 @@ def undo(app: App, operator: Operator, now: datetime, key: str) -> Changed:
     """Reverse the latest completion or waiver of ``key`` (a reversal is appended)."""
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
-        reversal = records.undo_latest(session, task, by=operator.recorded_by, now=now)
+        known = authorize_task(session, app, operator, task, "undo")
+        reversal = records.undo_latest(session, task, operator=known, now=now)
         return Changed(task.key, reversal.reverses_id)
 
 
@@ -144,7 +155,8 @@ def waive(app: App, operator: Operator, now: datetime, key: str, reason: str) ->
     """Waive ``key`` (免除): it is not needed this time, for ``reason``."""
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
-        waiver = records.record_waiver(session, task, reason, by=operator.recorded_by, now=now)
+        known = authorize_task(session, app, operator, task, "waive")
+        waiver = records.record_waiver(session, task, reason, operator=known, now=now)
         return Changed(task.key, waiver.id)
 
 
@@ -152,7 +164,8 @@ def ack(app: App, operator: Operator, now: datetime, key: str) -> Changed:
     """Acknowledge an overdue task: its escalation ladder stops."""
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
-        records.acknowledge(session, task, by=operator.recorded_by, now=now)
+        known = authorize_task(session, app, operator, task, "ack")
+        records.acknowledge(session, task, operator=known, now=now)
         return Changed(task.key)
 
 
@@ -160,7 +173,8 @@ def snooze(app: App, operator: Operator, now: datetime, key: str, until: datetim
     """No reminder about ``key`` before ``until``."""
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
-        records.snooze(session, task, until, by=operator.recorded_by, now=now)
+        known = authorize_task(session, app, operator, task, "snooze")
+        records.snooze(session, task, until, operator=known, now=now)
         return Changed(task.key)
 
 
@@ -168,5 +182,6 @@ def send_back(app: App, operator: Operator, now: datetime, key: str, reason: str
     """Send a chain's stage back: it closes and the previous stage opens again (returned)."""
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
-        reopened = chains.send_back(session, app, task, reason, by=operator.recorded_by, now=now)
+        known = authorize_task(session, app, operator, task, "sendback")
+        reopened = chains.send_back(session, app, task, reason, operator=known, now=now)
         return TaskLine(reopened.key, _owner(session, reopened), reopened.due_on)

@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduler.store import audit
+from scheduler.actions.operator import Operator
+from scheduler.store import audit, completions
 from scheduler.store.lifecycle import change, state_at
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow
 from scheduler.store.states import DONE, DONE_KIND, RETIRED, REVERSAL_KIND, WAIVE_KIND, WAIVED
 from workflows.dues import dues_for_period, monthly_dues
-from workflows.errors import StateError, UsageError
+from workflows.errors import NotAllowedError, StateError, UsageError
 from workflows.quorum import Attendance, QuorumVerdict, check_quorum
 from workflows.roster import Roster
 from workflows.rules import Rule
@@ -43,7 +44,7 @@ class DoneRequest:
     attendance: Attendance = field(default_factory=Attendance)
     note: str | None = None
     attachments: Sequence[str] = ()
-    by: str = "unknown"
+    operator: Operator = field(default_factory=lambda: Operator(login="unknown"))
     amount: Decimal | None = None
     confirmation: bool = False  # the finder confirms a rectification (问题消号)
 
@@ -132,10 +133,12 @@ def record_done(
     if expected is not None:
         data["dues_expected"] = str(expected)
     before = task_snapshot(task)
-    completion = CompletionRow(
+    completion = completions.append(
+        session,
         task_id=task.id,
         kind=DONE_KIND,
-        recorded_by=request.by,
+        recorded_by=request.operator.login,
+        on_behalf_of=request.operator.on_behalf_of,
         recorded_at=now,
         happened_on=on,
         late=late,
@@ -150,7 +153,6 @@ def record_done(
         attachments=attachments,
         data=data,
     )
-    session.add(completion)
     task.count_done += 1
     finished = task.count_done >= task.count_required
     if finished:
@@ -162,7 +164,7 @@ def record_done(
         task,
         to=DONE if finished else None,
         now=now,
-        actor=request.by,
+        operator=request.operator,
         action="done",
         before=before,
         after=after,
@@ -176,8 +178,8 @@ def _check_rectification(session: Session, task: TaskRow, request: DoneRequest, 
     if request.confirmation:
         if task.count_done < 1:
             raise StateError("rectify.nothing_to_confirm", key=task.key)
-        if finder is not None and request.by not in (finder.id, finder.name):
-            raise StateError("rectify.not_finder", key=task.key, finder=finder.name, by=request.by)
+        if finder is not None and request.operator.person_id != finder.id:
+            raise NotAllowedError("rectify.not_finder", key=task.key, finder=finder.name, by=request.operator.label)
     elif task.count_done >= 1:
         raise StateError(
             "rectify.awaiting_confirmation", key=task.key, finder=finder.name if finder else task.person_id
@@ -186,16 +188,24 @@ def _check_rectification(session: Session, task: TaskRow, request: DoneRequest, 
         raise UsageError("rectify.needs_evidence", key=task.key)
 
 
-def record_waiver(session: Session, task: TaskRow, reason: str, *, by: str, now: datetime) -> CompletionRow:
+def record_waiver(session: Session, task: TaskRow, reason: str, *, operator: Operator, now: datetime) -> CompletionRow:
     """Waive ``task`` (免除) with a reason; it then needs no completion."""
     if task.state == WAIVED:
         raise StateError("task.already_waived", key=task.key)
     _refuse_if_closed(session, task)
     before = task_snapshot(task)
-    waiver = CompletionRow(task_id=task.id, kind=WAIVE_KIND, recorded_by=by, recorded_at=now, note=reason)
-    session.add(waiver)
+    waiver = completions.append(
+        session,
+        task_id=task.id,
+        kind=WAIVE_KIND,
+        recorded_by=operator.login,
+        on_behalf_of=operator.on_behalf_of,
+        recorded_at=now,
+        note=reason,
+    )
+    session.flush()
     after = {"count_done": task.count_done, "late": task.late, "reason": reason}
-    change(session, task, to=WAIVED, now=now, actor=by, action="waive", before=before, after=after)
+    change(session, task, to=WAIVED, now=now, operator=operator, action="waive", before=before, after=after)
     return waiver
 
 
@@ -224,16 +234,21 @@ def active_completions(session: Session, task: TaskRow) -> list[CompletionRow]:
     return _unreversed(session, task, (DONE_KIND,))
 
 
-def undo_latest(session: Session, task: TaskRow, *, by: str, now: datetime) -> CompletionRow:
+def undo_latest(session: Session, task: TaskRow, *, operator: Operator, now: datetime) -> CompletionRow:
     """Reverse the latest completion or waiver of ``task`` by appending a reversal."""
     target = _latest_active(session, task)
     if target is None:
         raise StateError("task.nothing_to_undo", key=task.key)
     before = task_snapshot(task)
-    reversal = CompletionRow(
-        task_id=task.id, kind=REVERSAL_KIND, reverses_id=target.id, recorded_by=by, recorded_at=now
+    reversal = completions.append(
+        session,
+        task_id=task.id,
+        kind=REVERSAL_KIND,
+        reverses_id=target.id,
+        recorded_by=operator.login,
+        on_behalf_of=operator.on_behalf_of,
+        recorded_at=now,
     )
-    session.add(reversal)
     session.flush()
     remaining = active_completions(session, task)
     task.count_done = len(remaining)
@@ -243,11 +258,11 @@ def undo_latest(session: Session, task: TaskRow, *, by: str, now: datetime) -> C
         state = state_at(now, task.opens_at, task.due_soon_at, task.due_at)
         task.done_at, task.late = None, False
     after = {"count_done": task.count_done, "late": task.late, "reversed": target.id}
-    change(session, task, to=state, now=now, actor=by, action="undo", before=before, after=after)
+    change(session, task, to=state, now=now, operator=operator, action="undo", before=before, after=after)
     return reversal
 
 
-def acknowledge(session: Session, task: TaskRow, *, by: str, now: datetime) -> None:
+def acknowledge(session: Session, task: TaskRow, *, operator: Operator, now: datetime) -> None:
     """``zhibu ack``: the escalation ladder of ``task`` stops; the owner still sees it."""
     if task.acked_at is not None:
         raise StateError("task.already_acked", key=task.key)
@@ -255,11 +270,18 @@ def acknowledge(session: Session, task: TaskRow, *, by: str, now: datetime) -> N
     task.acked_at = now
     task.updated_at = now
     audit.task_change(
-        session, task.id, at=now, actor=by, action="ack", before=before, after={"acked_at": now.isoformat()}
+        session,
+        task.id,
+        at=now,
+        actor=operator.login,
+        on_behalf_of=operator.on_behalf_of,
+        action="ack",
+        before=before,
+        after={"acked_at": now.isoformat()},
     )
 
 
-def snooze(session: Session, task: TaskRow, until: datetime, *, by: str, now: datetime) -> None:
+def snooze(session: Session, task: TaskRow, until: datetime, *, operator: Operator, now: datetime) -> None:
     """``zhibu snooze``: no reminder about ``task`` before ``until``."""
     _refuse_if_closed(session, task)
     if until <= now:
@@ -270,5 +292,12 @@ def snooze(session: Session, task: TaskRow, until: datetime, *, by: str, now: da
         task.next_notice_at = max(task.next_notice_at, until)
     task.updated_at = now
     audit.task_change(
-        session, task.id, at=now, actor=by, action="snooze", before=before, after={"snoozed_until": until.isoformat()}
+        session,
+        task.id,
+        at=now,
+        actor=operator.login,
+        on_behalf_of=operator.on_behalf_of,
+        action="snooze",
+        before=before,
+        after={"snoozed_until": until.isoformat()},
     )

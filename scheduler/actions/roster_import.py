@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scheduler.actions.authority import authorize_office
 from scheduler.actions.operator import Operator
 from scheduler.app import App
 from scheduler.engine.materialize import SYNC_META, sync
@@ -54,6 +55,7 @@ def _values(person: dict[str, Any]) -> dict[str, Any]:
         "email": person.get("email"),
         "mobile": person.get("mobile", False),
         "retired": person.get("retired", False),
+        "logins": sorted(person.get("login", [])),
     }
 
 
@@ -142,6 +144,7 @@ def import_people(
     people upserted, leavers deactivated and the tasks synced (nothing at all with ``dry_run``)."""
     config_ids = {p.id for p in app.loaded.config.people}
     with app.store.writing() as session:
+        known = authorize_office(session, app, operator, "import people")
         units = unit_lookup(
             session.execute(select(UnitRow.id, UnitRow.name).where(UnitRow.active.is_(True))).all()
             or [(u.id, u.name) for u in app.loaded.config.units]
@@ -155,7 +158,7 @@ def import_people(
         if dry_run:
             session.rollback()
             return Imported(plan, dry_run=True)
-        apply_import(session, parsed.people, plan, by=operator.recorded_by, now=now)
+        apply_import(session, parsed.people, plan, by=known.login, now=now)
         session.flush()
         report = sync(session, app.loaded, app.rules, app.workdays, now)
         return Imported(plan, dry_run=False, created=report.created, retired=report.retired)

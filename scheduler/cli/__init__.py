@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ import click
 
 from scheduler.cli.context import Cli
 from scheduler.cli.translated import TranslatedGroup, help_language, speak, translate
+from scheduler.store.urls import SIMULATE_ENV
 from workflows.errors import ZhibuError
 from workflows.i18n import t
 
@@ -151,11 +153,19 @@ class ZhibuGroup(TranslatedGroup):
 )
 @click.option("--db", "db_url", envvar="ZHIBU_DB", help="Store URL, overrides [store] url")
 @click.option("--lang", type=click.Choice(["zh", "en"]), envvar="ZHIBU_LANG", help="Language")
+@click.option(
+    "--simulate",
+    is_flag=True,
+    envvar="ZHIBU_SIMULATE",
+    help="Create the store as a simulation store, where --now and ZHIBU_CLOCK may move time (only when it is created)",
+)
 @click.version_option(package_name="zhibu")
 @click.pass_context
-def main(ctx: click.Context, config_path: Path, db_url: str | None, lang: str | None) -> None:
+def main(ctx: click.Context, config_path: Path, db_url: str | None, lang: str | None, simulate: bool) -> None:
     """zhibu keeps a Party organization's calendar of obligations: it builds every recurring duty
     from one config file, tracks each to completion, reminds and escalates."""
+    if simulate:
+        os.environ[SIMULATE_ENV] = "1"  # read where a store is created
     cli = Cli(config_path=config_path, db_url=db_url, lang_option=lang)  # type: ignore[arg-type]
     ctx.obj = cli
     speak(cli.lang)

@@ -7,7 +7,6 @@ store through :meth:`Cli.app`.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from scheduler import clock
-from scheduler.actions.operator import Operator
+from scheduler.actions.operator import Operator, kernel_operator
 from scheduler.store.readonly import Reader, sqlite_reader
 from scheduler.store.urls import chosen_url
 from workflows.config.essentials import Essentials, read_essentials
@@ -106,31 +105,21 @@ class Cli:
         click.echo(text, err=True)
 
     def now(self, value: str | None) -> datetime:
-        """Pin the clock to ``--now`` when given (local to the org's zone) and return now()."""
+        """Pin the clock to ``--now`` when given (local to the org's zone) and return now(). A
+        moved clock (``--now``, ZHIBU_CLOCK) is refused unless the store is a simulation store."""
         if value:
             essentials = None if self._app else self.essentials()
             zone = ZoneInfo(essentials.timezone) if essentials else self.app().zone
             clock.set_now(clock.parse_instant(value, zone))
+        if clock.moved():
+            self.app().store.require_simulation("--now" if value else clock.CLOCK_ENV)
         return clock.now()
 
 
-def current_user(by: str | None) -> str:
-    """Who is acting: --by, else ZHIBU_USER, else the login name."""
-    if by:
-        return by
-    if os.environ.get("ZHIBU_USER"):
-        return os.environ["ZHIBU_USER"]
-    import getpass  # only the commands that record pay for it
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
 def operator(by: str | None) -> Operator:
-    """The operator of a write made from this shell, recording on behalf of ``--by`` if given."""
-    return Operator(login=current_user(None), on_behalf_of=by)
+    """The operator of a write made from this shell: the kernel's login of this process (never
+    an environment variable), recording on behalf of ``--by`` if given."""
+    return kernel_operator(on_behalf_of=by)
 
 
 def stdout_is_terminal() -> bool:

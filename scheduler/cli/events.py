@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from scheduler.actions.events import add_event
 from scheduler.cli.context import Cli, operator
-from scheduler.cli.options import json_option, now_option, pass_cli
+from scheduler.cli.options import by_option, json_option, now_option, pass_cli
 from scheduler.cli.translated import group
 from scheduler.clock import parse_date
 from scheduler.reports.text import table, to_json
@@ -25,7 +25,7 @@ def event() -> None:
 @click.option("--person", "who", required=True, help="The person's id or name")
 @click.option("--on", "on_text", help="Date it happened (default today)")
 @click.option("--note", help="What happened")
-@click.option("--by", help="Who records this")
+@by_option
 @now_option
 @pass_cli
 def event_add(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from scheduler import clock
 from scheduler.actions.outbox import retry
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import json_option, now_option, pass_cli
@@ -80,7 +79,7 @@ def outbox_retry(cli: Cli, ids: tuple[int, ...], all_failed: bool) -> None:
     """Queue failed messages again (after fixing the channel)."""
     if not ids and not all_failed:
         raise click.UsageError("give message ids or --all-failed")
-    count = retry(cli.app(), operator(None), clock.now(), ids, all_failed=all_failed)
+    count = retry(cli.app(), operator(None), cli.now(None), ids, all_failed=all_failed)
     cli.echo(cli.t("outbox.retried", count=count))
     if not count:
         raise SystemExit(1)
@@ -124,6 +123,7 @@ def status(cli: Cli, now_text: str | None, as_json: bool) -> None:
         for failure in data["recent_failures"]:
             cli.echo(f"  #{failure['id']}  {failure['recipient']}  {failure['channel']}  {failure['last_error']}")
     cli.echo(cli.t("status.store", url=data["store"]["url"], revision=data["store"]["schema"]))
+    cli.echo(cli.t("status.mode", mode=cli.t(f"mode.{data['store']['mode']}")))
     cli.echo(cli.t("status.config", path=data["config"]["path"], version=data["config"]["version"]))
     if data["stale"]:
         cli.warn(cli.t("status.stale", interval=format_duration(interval)))

@@ -27,4 +27,6 @@ def now_option(function: F) -> F:
 
 def by_option(function: F) -> F:
     """Add ``--by``: the person the record is made on behalf of."""
-    return click.option("--by", help="Who records this (default: ZHIBU_USER or login)")(function)
+    return click.option("--by", help="Record on behalf of this person (代录); the operator is always your login")(
+        function
+    )

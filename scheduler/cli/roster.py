@@ -8,7 +8,7 @@ import click
 
 from scheduler.actions import roster_import
 from scheduler.cli.context import Cli, operator
-from scheduler.cli.options import now_option, pass_cli
+from scheduler.cli.options import by_option, now_option, pass_cli
 from scheduler.cli.translated import group
 
 SHOWN = 20
@@ -23,7 +23,7 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing")
 @click.option("--mapping", multiple=True, help="HEADER=field for a column zhibu does not know, e.g. 党员编号=id")
-@click.option("--by", help="Who imports")
+@by_option
 @now_option
 @pass_cli
 def import_people(

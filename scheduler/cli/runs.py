@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from scheduler import clock
+from scheduler.actions.resync import force_sync
 from scheduler.app import store_url
-from scheduler.cli.context import Cli
+from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import json_option, now_option, pass_cli
 from scheduler.cli.translated import command
 from scheduler.clock import parse_date
@@ -112,8 +114,11 @@ def sync_command(cli: Cli, now_text: str | None, force: bool) -> None:
     """Create the tasks of the current and next periods (idempotent)."""
     app = cli.app()
     now = cli.now(now_text)
-    with app.store.serialized() as session:
-        report = sync(session, app.loaded, app.rules, app.workdays, now, force=force)
+    if force:
+        report = force_sync(app, operator(None), now)
+    else:
+        with app.store.serialized() as session:
+            report = sync(session, app.loaded, app.rules, app.workdays, now)
     if report.skipped:
         cli.echo(cli.t("sync.skipped"))
     else:
@@ -155,6 +160,8 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
         if every is None or every <= timedelta(0):
             raise UsageError("config.bad_duration", value=interval)
     loaded = cli.loaded()  # validated before anything starts
+    if clock.moved():
+        cli.app().store.require_simulation(clock.CLOCK_ENV)
     settings = Settings.of(loaded, cli.db_url)
     shown = format_duration(every or loaded.config.daemon.tick_interval)
     cli.echo(cli.t("run.started", interval=shown, url=settings.store))

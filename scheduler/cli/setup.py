@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from scheduler.app import store_url
-from scheduler.cli.context import Cli
+from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import pass_cli
 from scheduler.cli.translated import command, group
 from scheduler.store.engine import connect_store, open_store, upgrade_schema
@@ -16,9 +16,10 @@ from workflows.config.reference import catalogue_markdown, reference_markdown
 from workflows.errors import UsageError
 
 
-def starter_config() -> str:
-    """The commented starter config shipped with zhibu."""
-    return files("workflows.config").joinpath("starter.toml").read_text(encoding="utf-8")
+def starter_config(login: str = "zhibu") -> str:
+    """The commented starter config shipped with zhibu, its office operator being ``login``."""
+    text = files("workflows.config").joinpath("starter.toml").read_text(encoding="utf-8")
+    return text.replace("{login}", login)
 
 
 @command()
@@ -31,7 +32,7 @@ def init(cli: Cli, path: Path | None, force: bool) -> None:
     if target.exists() and not force:
         raise UsageError("config.exists", path=target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(starter_config(), encoding="utf-8")
+    target.write_text(starter_config(operator(None).login), encoding="utf-8")
     cli.echo(cli.t("config.written", path=target))
     loaded = cli.loaded(target)
     store = open_store(store_url(loaded, cli.db_url))

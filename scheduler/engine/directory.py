@@ -63,6 +63,7 @@ def _person_values(config: Config) -> Iterator[tuple[str, dict[str, Any]]]:
                 "mobile": p.mobile,
                 "retired": p.retired,
                 "contact_units": sorted(p.contact_units),
+                "logins": sorted(p.login),
                 "active": True,
             },
         )

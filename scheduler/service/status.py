@@ -80,6 +80,10 @@ def service_status(app: App, now: datetime) -> dict[str, Any]:
     last = data["last_tick"]
     data["stale"] = last is None or now - last > STALE_AFTER * interval
     data["next_tick"] = last + interval if last else None
-    data["store"] = {"url": app.store.display_url, "schema": app.store.schema_revision() or SCHEMA_HEAD}
+    data["store"] = {
+        "url": app.store.display_url,
+        "schema": app.store.schema_revision() or SCHEMA_HEAD,
+        "mode": app.store.mode(),
+    }
     data["config"] = {"path": str(app.loaded.path), "version": app.loaded.fingerprint[:12]}
     return data

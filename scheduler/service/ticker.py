@@ -83,6 +83,8 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
     lang = cast(Lang | None, order.lang)
     app = App(loaded=loaded, store=open_store(store_url(loaded, order.db_url)))
     try:
+        if clock.simulated_by_env():  # the timer's own instant is pinned, and is the real time
+            app.store.require_simulation(clock.CLOCK_ENV)
         report = tick(app, now, force_sync=order.force_sync, lang=lang, should_stop=stop.is_set)
         log.info(
             "tick %s: %d created, %d overdue, %d notices, %d messages queued, %d sent, %d to retry, %d failed"

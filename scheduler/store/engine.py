@@ -6,25 +6,32 @@ write lock (with a busy timeout) instead of failing when a read turns into a wri
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from scheduler.store.migrations import SCHEMA_HEAD
+from scheduler.store.urls import SIMULATE_ENV
+from workflows.errors import UsageError as ZhibuUsageError
 from workflows.errors import ZhibuError
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 30_000
+MODE_META = "store"  # {"mode": "production" | "simulation", "created_at": …}, written when the store is created
+PRODUCTION, SIMULATION = "production", "simulation"
 TICK_LOCK = 0x7A68_6962_75  # "zhibu": the advisory lock that serializes ticks on PostgreSQL
 MIGRATION_LOCK = TICK_LOCK + 1
 
@@ -112,6 +119,21 @@ class Store:
         except (OperationalError, DBAPIError) as error:
             raise store_error(self.url, error) from None
 
+    def mode(self) -> str:
+        """``simulation`` for a store created to be simulated, else ``production`` (a store made
+        before stores had modes is production)."""
+        try:
+            with self.engine.connect() as connection:
+                value = connection.execute(text("SELECT value FROM meta WHERE key = :key"), {"key": MODE_META}).scalar()
+        except (OperationalError, DBAPIError) as error:
+            raise store_error(self.url, error) from None
+        return mode_of(value)
+
+    def require_simulation(self, what: str) -> None:
+        """Refuse (exit 2) a moved clock on a production store: its records carry the real time."""
+        if self.mode() != SIMULATION:
+            raise ZhibuUsageError("store.production_clock", what=what)
+
     def schema_revision(self) -> str | None:
         """The alembic revision the store is at, or None for an empty database."""
         try:
@@ -125,6 +147,18 @@ class Store:
     def close(self) -> None:
         """Release pooled connections."""
         self.engine.dispose()
+
+
+def mode_of(value: Any) -> str:
+    """The mode in a meta value as stored (a dict, or its JSON text through a plain driver)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return SIMULATION if isinstance(value, dict) and value.get("mode") == SIMULATION else PRODUCTION
+
+
+def creation_mode() -> str:
+    """The mode of a store created now: simulation when ZHIBU_SIMULATE=1 (``zhibu --simulate``)."""
+    return SIMULATION if os.environ.get(SIMULATE_ENV, "").strip() in ("1", "true", "yes") else PRODUCTION
 
 
 def serialize(session: Session) -> None:
@@ -192,6 +226,11 @@ def upgrade_schema(store: Store) -> tuple[str | None, str]:
                 # two processes starting on an empty database take turns; the second finds head
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             command.upgrade(alembic_config(connection), "head")
+            if before is None:  # a new store: what it is, for good
+                from scheduler.store.models import MetaRow
+
+                value = {"mode": creation_mode(), "created_at": datetime.now(UTC).isoformat()}
+                connection.execute(insert(MetaRow).values(key=MODE_META, value=value))
     except (OperationalError, DBAPIError) as error:
         raise store_error(store.url, error) from None
     return before, SCHEMA_HEAD

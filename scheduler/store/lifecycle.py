@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -20,6 +20,18 @@ from scheduler.store.models import TaskRow
 from scheduler.store.states import ACTIVE_STATES, DONE, DUE_SOON, OPEN, OVERDUE, RETIRED, UPCOMING, WAIVED
 
 CLOSED_STATES = (DONE, WAIVED, RETIRED)
+
+
+class Actor(Protocol):
+    """Who changes a task: a login, and the person it was done on behalf of if any."""
+
+    @property
+    def login(self) -> str: ...
+
+    @property
+    def on_behalf_of(self) -> str | None: ...
+
+
 KEEP = object()  # next_notice_at stays as it is
 
 
@@ -50,13 +62,13 @@ def change(
     *,
     to: str | None,
     now: datetime,
-    actor: str,
+    operator: Actor,
     action: str,
     before: dict[str, Any],
     after: dict[str, Any] | None = None,
 ) -> None:
     """Move a loaded ``task`` to state ``to`` (None: the state stays) and append the audit row
-    of ``action`` with ``before`` and the task's state after it (plus ``after``)."""
+    of ``action`` by ``operator`` with ``before`` and the task's state after it (plus ``after``)."""
     if to is not None and to != task.state:
         reminder = next_notice_after(task.state, to, now)
         task.state = to
@@ -68,7 +80,8 @@ def change(
         session,
         task.id,
         at=now,
-        actor=actor,
+        actor=operator.login,
+        on_behalf_of=operator.on_behalf_of,
         action=action,
         before=before,
         after={"state": task.state, **(after or {})},

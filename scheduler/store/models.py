@@ -91,6 +91,7 @@ class PersonRow(Base):
     mobile: Mapped[bool] = mapped_column(Boolean, default=False)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_units: Mapped[list[Any]] = mapped_column(default=list)
+    logins: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")  # OS logins acting as this person
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str] = mapped_column(String(20), default="config")
 
@@ -149,10 +150,15 @@ class TaskRow(Base):
 
 
 class CompletionRow(Base):
-    """An append-only record on a task: a completion, a waiver, or the reversal of one."""
+    """An append-only record on a task: a completion, a waiver, or the reversal of one.
+
+    ``recorded_by`` is the operator (an OS login, as the kernel says), ``on_behalf_of`` the person
+    it was recorded for (代录); ``recorded_at`` is the store's time, ``written_at`` the real time
+    it was written. Rows are hash-chained (``prev_hash`` → ``hash``, :mod:`scheduler.store.chain`)
+    and the store refuses to update or delete them."""
 
     __tablename__ = "completion"
-    __table_args__ = (Index("ix_completion_task", "task_id"),)
+    __table_args__ = (Index("ix_completion_task", "task_id"), Index("ix_completion_hash", "hash"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
@@ -170,6 +176,10 @@ class CompletionRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list[Any]] = mapped_column(default=list)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    on_behalf_of: Mapped[str | None] = mapped_column(String(100))
+    written_at: Mapped[datetime | None] = mapped_column()
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class EventRow(Base):
@@ -189,10 +199,11 @@ class EventRow(Base):
 
 
 class AuditRow(Base):
-    """Every change by a person or the daemon: who, when, what, before and after."""
+    """Every change by a person or the daemon: who, when, what, before and after; hash-chained
+    and append-only like :class:`CompletionRow`."""
 
     __tablename__ = "audit"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"), Index("ix_audit_hash", "hash"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column()
@@ -202,6 +213,10 @@ class AuditRow(Base):
     entity_id: Mapped[str] = mapped_column(String(300))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    on_behalf_of: Mapped[str | None] = mapped_column(String(100))
+    written_at: Mapped[datetime | None] = mapped_column()
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class ScheduleRow(Base):

@@ -29,3 +29,6 @@ def chosen_url(config_url: str, config_dir: Path, override: str | None = None) -
     """The store URL from ``--db`` (relative to the working directory) or the config's (relative
     to the config file's folder)."""
     return resolve_url(override, Path.cwd()) if override else resolve_url(config_url, config_dir)
+
+
+SIMULATE_ENV = "ZHIBU_SIMULATE"  # "1" when the store about to be created is a simulation store

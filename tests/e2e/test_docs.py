@@ -109,7 +109,7 @@ def test_help_lists_each_command_as_its_own_help_would() -> None:
 
 def test_help_loads_no_command_module(tmp_path: Path) -> None:
     shown = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "scheduler.cli", "--help"],
+        [sys.executable, "-X", "importtime", "-m", "scheduler.cli", "--lang", "en", "--help"],
         capture_output=True,
         text=True,
         check=False,
@@ -118,7 +118,6 @@ def test_help_loads_no_command_module(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr[-2000:]
     listed = [line.split()[0] for line in shown.stdout.split("Commands:")[1].splitlines() if line.strip()]
     assert listed == sorted(COMMANDS)
-    assert "列出任务" not in shown.stdout  # abbreviated to the first sentence, as click does
     imported = {line.split("|")[-1].strip() for line in shown.stderr.splitlines() if line.startswith("import time:")}
     assert "click" in imported
     assert not {name for name in imported if name.startswith("scheduler.cli.") and name != "scheduler.cli.context"}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from scheduler.actions.operator import Operator
 from scheduler.actions.records import acknowledge
 from scheduler.app import App, open_app
 from scheduler.engine.tick import tick
@@ -108,7 +109,7 @@ def test_overdue_work_climbs_the_ladder_until_acknowledged(notifying: App, smtp:
         "请您督促" in m.part("plain") and key in m.part("plain") and "负责人 郑宇" in m.part("plain") for m in chased
     )
     with notifying.store.writing() as session:
-        acknowledge(session, find_task(session, key), by="wangjg", now=beijing("2026-04-08 12:30"))
+        acknowledge(session, find_task(session, key), operator=Operator("wangjg"), now=beijing("2026-04-08 12:30"))
     run_hourly(notifying, "2026-04-08 13:00", "2026-04-20 12:00")
     assert [step for step, _ in notices_of(notifying, key) if step.startswith("escalate:3")] == []
     other = "zb3/支委会/2026-03"  # not acknowledged: reaches the committee on the 7th working day (10 April)
@@ -185,7 +186,7 @@ def test_a_task_done_before_the_digest_is_left_out(notifying: App, smtp: SmtpSer
         record_done(
             session,
             task,
-            DoneRequest(by="张伟"),
+            DoneRequest(operator=Operator("张伟")),
             rule=notifying.rules_by_id[task.rule_id],
             roster=load_roster(session),
             today=beijing("2026-03-02 08:10").date(),

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from scheduler.actions.operator import Operator
 from scheduler.actions.records import acknowledge
 from scheduler.app import App
 from scheduler.engine.tick import tick
@@ -31,7 +32,7 @@ def test_a_quarter_of_reminders(notifying: App, smtp: SmtpServer, webhook: HttpR
             tick(notifying, moment)
             if moment == datetime(2026, 2, 3, 13, 0, tzinfo=zone):
                 with notifying.store.writing() as session:
-                    acknowledge(session, find_task(session, ACKED), by="wangjg", now=moment)
+                    acknowledge(session, find_task(session, ACKED), operator=Operator("wangjg"), now=moment)
         day += timedelta(days=1)
 
     with notifying.store.reading() as session:

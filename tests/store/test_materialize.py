@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
+from scheduler.actions.operator import Operator
 from scheduler.actions.records import DoneRequest, record_done
 from scheduler.app import App, open_app
 from scheduler.engine.directory import load_roster
@@ -82,7 +83,7 @@ def test_removed_rule_retires_future_tasks_and_keeps_history(example_config: Pat
         record_done(
             session,
             task,
-            DoneRequest(by="张伟"),
+            DoneRequest(operator=Operator("张伟")),
             rule=app.rules_by_id["theme_day"],
             roster=load_roster(session),
             today=beijing("2026-01-10 09:00").date(),

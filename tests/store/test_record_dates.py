@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from scheduler.actions.operator import Operator
 from scheduler.actions.records import DoneRequest, record_done
 from scheduler.app import App, open_app
 from scheduler.engine.directory import load_roster
@@ -144,7 +145,7 @@ def test_a_done_task_stays_when_its_record_date_changes(tmp_path: Path) -> None:
         record_done(
             session,
             task,
-            DoneRequest(by="书记甲"),
+            DoneRequest(operator=Operator("书记甲")),
             rule=app.rules_by_id[task.rule_id],
             roster=load_roster(session),
             today=date(2026, 3, 12),

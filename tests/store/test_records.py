@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from scheduler.actions.operator import Operator
 from scheduler.actions.records import DoneRequest, DoneResult, record_done, record_waiver, undo_latest
 from scheduler.app import App
 from scheduler.engine.directory import load_roster
@@ -30,7 +31,7 @@ def ticked(app: App) -> App:
 def done(app: App, key: str, now: datetime = NOW, **fields: object) -> DoneResult:
     with app.store.writing() as session:
         task = find_task(session, key)
-        request = DoneRequest(by=str(fields.pop("by", "张伟")), **fields)  # type: ignore[arg-type]
+        request = DoneRequest(operator=Operator(str(fields.pop("by", "张伟"))), **fields)  # type: ignore[arg-type]
         return record_done(
             session,
             task,
@@ -117,19 +118,23 @@ def test_quota_needs_every_completion(ticked: App) -> None:
 def test_waived_task_refuses_done_until_undone(ticked: App) -> None:
     with ticked.store.writing() as session:
         record_waiver(
-            session, find_task(session, "zb3/党课/2026Q1"), "离退休支部本季度集中学习代替", by="郭庆", now=NOW
+            session,
+            find_task(session, "zb3/党课/2026Q1"),
+            "离退休支部本季度集中学习代替",
+            operator=Operator("郭庆"),
+            now=NOW,
         )
     error = refused(ticked, StateError, "zb3/党课/2026Q1")
     assert "离退休支部本季度集中学习代替" in error.message("zh")
     with ticked.store.writing() as session:
-        undo_latest(session, find_task(session, "zb3/党课/2026Q1"), by="郭庆", now=NOW)
+        undo_latest(session, find_task(session, "zb3/党课/2026Q1"), operator=Operator("郭庆"), now=NOW)
     assert done(ticked, "zb3/党课/2026Q1", by="郭庆").task.state == "done"
 
 
 def test_undo_appends_a_reversal_and_reopens(ticked: App) -> None:
     done(ticked, "zb1/党课/2026Q1")
     with ticked.store.writing() as session:
-        reversal = undo_latest(session, find_task(session, "zb1/党课/2026Q1"), by="张伟", now=NOW)
+        reversal = undo_latest(session, find_task(session, "zb1/党课/2026Q1"), operator=Operator("张伟"), now=NOW)
     with ticked.store.reading() as session:
         records = session.scalars(select(CompletionRow).order_by(CompletionRow.id)).all()
         task = session.scalars(select(TaskRow).where(TaskRow.key == "zb1/党课/2026Q1")).one()
@@ -137,7 +142,7 @@ def test_undo_appends_a_reversal_and_reopens(ticked: App) -> None:
     assert reversal.reverses_id == records[0].id
     assert (task.state, task.count_done, task.done_at) == ("open", 0, None)
     with ticked.store.writing() as session, pytest.raises(StateError):
-        undo_latest(session, find_task(session, "zb1/党课/2026Q1"), by="张伟", now=NOW)
+        undo_latest(session, find_task(session, "zb1/党课/2026Q1"), operator=Operator("张伟"), now=NOW)
 
 
 def test_attachment_must_exist_or_be_a_url(ticked: App, tmp_path: object) -> None:

@@ -25,6 +25,7 @@ from workflows.vocabulary import (
     normalize_unit_kind,
 )
 
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$")  # an OS account name
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-\u3400-\u9fff]+$")
 
 
@@ -136,7 +137,18 @@ def _recipients(value: object) -> object:
     return normalized
 
 
+def _logins(value: object) -> object:
+    """One login or a list of them; each an OS account name."""
+    logins = [value] if isinstance(value, str) else value
+    if isinstance(logins, list):
+        for login in logins:
+            if isinstance(login, str) and not LOGIN_PATTERN.match(login):
+                raise zhibu_error("config.bad_login", value=login)
+    return logins
+
+
 Ident = Annotated[str, AfterValidator(_ident)]
+Logins = Annotated[list[str], BeforeValidator(_logins)]
 
 
 Duration = Annotated[timedelta, BeforeValidator(_duration)]

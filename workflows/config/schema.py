@@ -20,6 +20,7 @@ from workflows.config.fields import (
     ClockTime,
     Duration,
     Ident,
+    Logins,
     RemindStep,
     RoleId,
     Section,
@@ -64,6 +65,13 @@ class OrgSection(Section):
     due_soon: Duration = Field(
         timedelta(days=7),
         **describe("截止前多久算“临近截止”", "How long before the deadline a task is due soon", "7d"),
+    )
+    office_roles: list[RoleId] = Field(
+        ["party-affairs-officer", "organization-member"],
+        **describe(
+            "党委办公室的职务：党委（committee）中担任这些职务的人可在其下所有组织登记",
+            "Roles of the committee's office: people of a committee unit in these roles may record anywhere below it",
+        ),
     )
 
 
@@ -307,6 +315,12 @@ class PersonEntry:
     )
     mobile: bool = described("是否流动党员", "Works elsewhere (流动党员)", default=False)
     retired: bool = described("是否离退休", "Retired", default=False)
+    login: Logins = described(
+        "此人在服务器上的操作系统登录名（一个或多个）：以此登录名运行 zhibu 即以此人身份登记",
+        "The person's OS login name(s) on the server: running zhibu as that login acts as this person",
+        "wangjg",
+        default_factory=list,
+    )
 
 
 class Config(Section):
