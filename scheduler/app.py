@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from notifiers.channels import channel_problem
 from scheduler.store.engine import Store, open_store
-from scheduler.store.urls import chosen_url
+from scheduler.store.urls import chosen_url, sqlite_file
 from workflows.calendar import WorkCalendar, work_calendar
 from workflows.config.load import LoadedConfig, load_config, parse_config
 from workflows.rules import Rule, rules_from_config
@@ -56,6 +56,16 @@ class App:
     def unit_channels(self) -> dict[str, str]:
         """Each unit's group channel, by unit id."""
         return {unit.id: unit.channel for unit in self.loaded.config.units if unit.channel}
+
+    @cached_property
+    def evidence_dir(self) -> Path:
+        """Where evidence files are kept: ``[store] evidence_dir``, else evidence/ beside the
+        SQLite file, else beside the config."""
+        configured = self.loaded.config.store.evidence_dir
+        if configured:
+            return (self.loaded.directory / Path(configured).expanduser()).resolve()
+        database = sqlite_file(self.store.url)
+        return (database.parent if database else self.loaded.directory) / "evidence"
 
     def rule_ids_named(self, names: list[str] | tuple[str, ...]) -> list[str]:
         """Rule ids for names given as id or alias."""

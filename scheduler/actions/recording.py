@@ -21,6 +21,7 @@ from scheduler.actions.operator import Operator
 from scheduler.actions.records import DoneRequest
 from scheduler.app import App
 from scheduler.engine.directory import load_roster
+from scheduler.store import evidence
 from scheduler.store.lookup import find_task
 from scheduler.store.models import PersonRow, TaskRow
 from workflows.calendar import local_date
@@ -87,6 +88,7 @@ def done(
 ) -> Done:
     """Record that the task ``key`` was done; open the next stage of a chain; turn each problem
     found into a 整改 task of the unit, due ``fix_by``."""
+    request.attachments = evidence.keep_all(app.evidence_dir, request.attachments)
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
         request.operator = authorize_task(session, app, operator, task, "done")

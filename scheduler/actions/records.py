@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.actions.operator import Operator
-from scheduler.store import audit, completions
+from scheduler.store import audit, completions, evidence
 from scheduler.store.lifecycle import change, state_at
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow
 from scheduler.store.states import DONE, DONE_KIND, RETIRED, REVERSAL_KIND, WAIVE_KIND, WAIVED
@@ -70,16 +69,12 @@ def dues_expected(session: Session, task: TaskRow, rule: Rule) -> Decimal | None
 
 
 def _attachments(items: Sequence[str]) -> list[str]:
-    resolved = []
+    """The references a completion keeps: evidence kept by hash (:mod:`scheduler.store.evidence`)
+    or web addresses; anything else was not kept and is refused."""
     for item in items:
-        if _URL.match(item):
-            resolved.append(item)
-            continue
-        path = Path(item).expanduser()
-        if not path.exists():
+        if not (item.startswith(evidence.PREFIX) or evidence.WEB.match(item)):
             raise UsageError("task.attachment_missing", path=item)
-        resolved.append(str(path.resolve()))
-    return resolved
+    return list(items)
 
 
 def _refuse_if_closed(session: Session, task: TaskRow) -> None:

@@ -68,6 +68,7 @@ COMMANDS = {
         "What each unit did of each obligation: required, on time, late, waived, missing.",
     ),
     "export": Command("reports:export", "Files for other programs."),
+    "audit": Command("audit:audit_group", "The history of every record, hash-chained."),
 }
 
 

@@ -33,6 +33,7 @@ def init(cli: Cli, path: Path | None, force: bool) -> None:
         raise UsageError("config.exists", path=target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(starter_config(operator(None).login), encoding="utf-8")
+    target.chmod(0o600)  # a config may come to hold a channel's password
     cli.echo(cli.t("config.written", path=target))
     loaded = cli.loaded(target)
     store = open_store(store_url(loaded, cli.db_url))

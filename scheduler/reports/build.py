@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.app import App
+from scheduler.store import chain
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow, UnitRow
 from scheduler.store.states import DONE, DONE_KIND, OVERDUE, RETIRED, REVERSAL_KIND, WAIVE_KIND, WAIVED
@@ -141,6 +142,7 @@ class Report:
     lines: list[Line]
     tallies: list[Tally]
     rollup: list[Tally]
+    heads: dict[str, str] = field(default_factory=dict)  # the history's chain heads when it was built
 
     @property
     def unit_names(self) -> dict[str, str]:
@@ -154,6 +156,7 @@ class Report:
             "from": self.span.first.isoformat(),
             "to": self.span.last.isoformat(),
             "unit": self.root,
+            "heads": self.heads,
             "summary": [t.as_dict() for t in self.tallies],
             "rollup": [t.as_dict() for t in self.rollup],
             "tasks": [
@@ -335,7 +338,8 @@ def build_report(
         tallies.sort(key=lambda t: (-(t.counts[ON_TIME] + t.counts[LATE]), order.get(t.unit_id, 0), t.rule_id))
     elif sort_by not in (None, "unit"):
         raise UsageError("report.bad_sort", value=sort_by, choices=", ".join(SORTS))
-    return Report(span=span, root=unit or "", units=units, lines=lines, tallies=tallies, rollup=rollup)
+    heads = chain.heads(session)
+    return Report(span=span, root=unit or "", units=units, lines=lines, tallies=tallies, rollup=rollup, heads=heads)
 
 
 def _tally(lines: Iterable[Line], unit_of: Any) -> list[Tally]:

@@ -1,4 +1,5 @@
-"""The one way exports reach the disk: written beside the target and renamed over it."""
+"""The one way exports reach the disk: written beside the target and renamed over it, readable by
+its owner only (0600): a 台账 holds names, phones and dues."""
 
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         temporary = Path(name)
-        with os.fdopen(fd, "wb") as stream:
+        with os.fdopen(fd, "wb") as stream:  # mkstemp made it 0600
             stream.write(data)
-        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
         temporary = None
     except OSError as error:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.app import App
 from scheduler.reports.build import DETAIL_COLUMNS, LATE, MISSING, ON_TIME, OUTCOMES, Line, Report, detail_row
+from scheduler.store.chain import head_line
 from scheduler.store.models import EventRow, PersonRow
 from scheduler.store.states import DONE_KIND
 from workflows.dues import dues_for_period, monthly_dues, rate_of
@@ -90,6 +91,8 @@ def _summary(book: Workbook, report: Report, lang: str) -> None:
         if line.outcome in OUTCOME_FILL:
             detail.cell(row=detail.max_row, column=6).fill = PatternFill("solid", fgColor=OUTCOME_FILL[line.outcome])
     _dated(detail)
+    sheet.append([])
+    sheet.append([t("report.heads", "zh", heads=head_line(report.heads))])
 
 
 def _meetings(book: Workbook, report: Report) -> None:

@@ -7,9 +7,11 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date
+from functools import cache
 from typing import Any
 
-from notifiers.render import environment
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
 from scheduler.reports.build import (
     DETAIL_COLUMNS,
     LATE,
@@ -24,7 +26,8 @@ from scheduler.reports.build import (
     detail_row,
 )
 from scheduler.reports.person import PersonView
-from scheduler.reports.text import table, to_json
+from scheduler.reports.text import table, to_json, visible
+from scheduler.store.chain import head_line
 from workflows.i18n import Lang, t
 
 LISTED_MISSING = 3  # per unit and obligation in the table; csv, json and xlsx list every task
@@ -69,8 +72,14 @@ def render_table(report: Report, lang: Lang, org_name: str) -> str:
     waived = [line for line in report.lines if line.outcome == WAIVED_OUTCOME]
     if waived:
         out += ["", t("report.waived_list", lang)]
-        out += [f"  {line.key}  {line.reason}" for line in waived]
+        out += [f"  {line.key}  {visible(line.reason or '')}" for line in waived]
+    out += ["", footer(report, lang)]
     return "\n".join(out)
+
+
+def footer(report: Report, lang: Lang) -> str:
+    """The foot of every report: the history's heads, to check later with audit verify --head."""
+    return t("report.heads", lang, heads=head_line(report.heads))
 
 
 def render_csv(report: Report, lang: Lang) -> str:
@@ -130,8 +139,7 @@ def grid(report: Report) -> list[dict[str, Any]]:
 
 def render_html(report: Report, lang: Lang, org_name: str) -> str:
     """One self-contained page: a year-at-a-glance grid per unit, coloured done/late/missing."""
-    env = environment()
-    template = env.get_template("report/year.html")
+    template = report_templates().get_template("year.html")
     labels = {o: t(f"outcome.{o}", lang) for o in OUTCOMES}
     return template.render(
         lang=lang,
@@ -148,6 +156,19 @@ def render_html(report: Report, lang: Lang, org_name: str) -> str:
             last=report.span.last,
         ),
         empty=t("report.empty", lang),
+        footer=footer(report, lang),
+    )
+
+
+@cache
+def report_templates() -> Environment:
+    """The report pages' templates (scheduler/reports/templates), every value autoescaped."""
+    return Environment(
+        loader=PackageLoader("scheduler.reports", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 

@@ -73,6 +73,7 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
     from scheduler.app import App, parse_checked, store_url
     from scheduler.engine.outbox import QUEUED
     from scheduler.engine.tick import tick
+    from scheduler.store import chain
     from scheduler.store.engine import open_store
     from scheduler.store.models import OutboxRow
 
@@ -108,6 +109,7 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
                 print(line)
             sys.stdout.flush()
         with app.store.reading() as session:
+            log.info("history heads: %s", chain.head_line(chain.heads(session)))
             queued = session.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == QUEUED))
     finally:
         app.store.close()

@@ -155,7 +155,8 @@ def verify(session: Session, table: str) -> Verdict:
 def contains(session: Session, table: str, digest: str) -> bool:
     """Whether ``digest`` is the hash of a row of ``table`` (a head printed earlier)."""
     model, _ = CHAINS[table]
-    return session.scalar(select(model.id).where(model.hash == digest).limit(1)) is not None
+    match = model.hash == digest if len(digest) == len(GENESIS) else model.hash.startswith(digest, autoescape=True)
+    return session.scalar(select(model.id).where(match).limit(1)) is not None
 
 
 def heads(session: Session) -> dict[str, str]:
@@ -164,3 +165,9 @@ def heads(session: Session) -> dict[str, str]:
     for table, (model, _) in CHAINS.items():
         found[table] = session.scalar(select(model.hash).order_by(model.id.desc()).limit(1)) or GENESIS
     return found
+
+
+def head_line(heads: dict[str, str]) -> str:
+    """The heads as printed at the foot of reports, in the office's digest and the tick's log
+    (the first 16 hex digits of each; ``zhibu audit verify --head`` takes either form)."""
+    return f"audit {heads.get('audit', GENESIS)[:16]} · completion {heads.get('completion', GENESIS)[:16]}"

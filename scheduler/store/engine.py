@@ -6,6 +6,7 @@ write lock (with a busy timeout) instead of failing when a read turns into a wri
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session
 
 from scheduler.store.migrations import SCHEMA_HEAD
-from scheduler.store.urls import SIMULATE_ENV
+from scheduler.store.urls import SIMULATE_ENV, sqlite_file
 from workflows.errors import UsageError as ZhibuUsageError
 from workflows.errors import ZhibuError
 
@@ -187,7 +188,17 @@ def connect_store(url: str) -> Store:
         raise StoreError("store.unavailable", url=redact_url(url), reason=str(error)) from None
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine)
+        _private_file(sqlite_file(url))
     return Store(engine=engine, url=url)
+
+
+def _private_file(path: Path | None) -> None:
+    """Create a new SQLite file readable by its owner only (0600): SQLite gives its -wal and -shm
+    files the same mode, and the store holds names, phones and dues."""
+    if path is None or path.exists() or not path.parent.is_dir():
+        return
+    with contextlib.suppress(FileExistsError):  # another process created it first
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 IN_LIST = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits

@@ -86,6 +86,14 @@ class StoreSection(Section):
             "postgresql+psycopg://zhibu@/zhibu",
         ),
     )
+    evidence_dir: str | None = Field(
+        None,
+        **describe(
+            "证据文件（会议记录、照片）的存放目录；默认在 SQLite 数据库文件旁的 evidence/，否则在配置文件旁",
+            "Folder of evidence files (minutes, photos); default: evidence/ beside the SQLite file, else beside the config",
+            "/var/lib/zhibu/evidence",
+        ),
+    )
 
 
 class SyncSection(Section):
