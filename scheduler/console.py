@@ -20,6 +20,12 @@ from workflows.i18n import LANGS, Lang
 
 def main() -> None:
     """Run ``zhibu`` with the collector paused until the command's module is loaded."""
+    from scheduler.cli.remote import forward, socket_for
+
+    args = sys.argv[1:]
+    through = socket_for(args)
+    if through is not None:  # the store is the service's: it runs the command, as this user
+        raise SystemExit(forward(through, args))
     gc.disable()
     from scheduler.cli import main as zhibu
     from scheduler.cli.translated import speak

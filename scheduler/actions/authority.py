@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
+from scheduler import clock
 from scheduler.actions.operator import Operator
 from scheduler.app import App
+from scheduler.engine.directory import sync_directory
 from scheduler.store.models import PersonRow, TaskRow, UnitRow
 from workflows.errors import NotAllowedError
 from workflows.vocabulary import COMMITTEE_ROLES, UnitKind
@@ -49,12 +51,22 @@ def _with_logins(session: Session) -> list[PersonRow]:
     return list(session.scalars(query))
 
 
-def identify(session: Session, operator: Operator) -> tuple[Operator, Seat]:
-    """The person the operator's login belongs to; refused when it belongs to nobody."""
-    for row in _with_logins(session):
-        if operator.login in (row.logins or ()):
-            return operator.as_person(row.id, row.name), _seat(row)
-    raise NotAllowedError("auth.unknown_login", login=operator.login)
+def _find(session: Session, login: str) -> PersonRow | None:
+    return next((row for row in _with_logins(session) if login in (row.logins or ())), None)
+
+
+def identify(session: Session, operator: Operator, app: App | None = None) -> tuple[Operator, Seat]:
+    """The person the operator's login belongs to; refused when it belongs to nobody. A login the
+    config gives someone the store has not seen yet (a new store, an edited config) brings the
+    config's units and people into the store first."""
+    row = _find(session, operator.login)
+    if row is None and app is not None and any(operator.login in p.login for p in app.loaded.config.people):
+        sync_directory(session, app.loaded.config, clock.now())
+        session.flush()
+        row = _find(session, operator.login)
+    if row is None:
+        raise NotAllowedError("auth.unknown_login", login=operator.login)
+    return operator.as_person(row.id, row.name), _seat(row)
 
 
 def _parents(session: Session) -> dict[str, tuple[str | None, str]]:
@@ -117,7 +129,7 @@ def _names(names: Iterable[str]) -> str:
 
 def authorize_task(session: Session, app: App, operator: Operator, task: TaskRow, action: str) -> Operator:
     """The operator, known as their person, when they may ``action`` the task; else refused."""
-    known, seat = identify(session, operator)
+    known, seat = identify(session, operator, app)
     parents = _parents(session)
     if may_act_on(app, seat, task, parents):
         return known
@@ -127,7 +139,7 @@ def authorize_task(session: Session, app: App, operator: Operator, task: TaskRow
 
 def authorize_unit(session: Session, app: App, operator: Operator, unit_id: str, action: str) -> Operator:
     """The operator when they govern ``unit_id`` (events about its people); else refused."""
-    known, seat = identify(session, operator)
+    known, seat = identify(session, operator, app)
     parents = _parents(session)
     if governs(seat, unit_id, parents, _office_roles(app)):
         return known
@@ -137,7 +149,7 @@ def authorize_unit(session: Session, app: App, operator: Operator, unit_id: str,
 def authorize_office(session: Session, app: App, operator: Operator, action: str) -> Operator:
     """The operator when they are the office of a committee (roster import, retries, forced
     syncs: writes that reach the whole organization); else refused."""
-    known, seat = identify(session, operator)
+    known, seat = identify(session, operator, app)
     parents = _parents(session)
     kind = parents.get(seat.unit_id, (None, ""))[1]
     if kind == UnitKind.COMMITTEE.value and seat.roles & (_office_roles(app) | LEADING_ROLES):

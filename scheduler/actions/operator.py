@@ -41,6 +41,18 @@ def login_of_uid(uid: int) -> str:
         return str(uid)
 
 
+_peer_uid: int | None = None
+
+
+def act_as_peer(uid: int) -> None:
+    """Make the peer of the service's socket the operator of this process (called once by the
+    process serving that connection, with the uid the kernel reported for it)."""
+    global _peer_uid
+    _peer_uid = uid
+
+
 def kernel_operator(on_behalf_of: str | None = None) -> Operator:
-    """The operator of this process: the login of its real uid, whatever the environment says."""
-    return Operator(login=login_of_uid(os.getuid()), on_behalf_of=on_behalf_of or None)
+    """The operator of this process: the login of its real uid — or, in a process serving the
+    service's socket, of the peer's uid — whatever the environment says."""
+    uid = _peer_uid if _peer_uid is not None else os.getuid()
+    return Operator(login=login_of_uid(uid), on_behalf_of=on_behalf_of or None)

@@ -138,7 +138,7 @@ def confirm(app: App, operator: Operator, now: datetime, key: str, note: str | N
     """The finder confirms that a problem was rectified: it is closed (问题消号)."""
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
-        known, _ = identify(session, operator)  # the finder is checked by identity, not by a name typed
+        known, _ = identify(session, operator, app)  # the finder is checked by identity, not by a name typed
         request = DoneRequest(note=note, operator=known, confirmation=True)
         result = _record(session, app, task, request, now)
         return Changed(task.key, result.completion.id)

@@ -21,8 +21,7 @@ def audit_group() -> None:
 @json_option
 @pass_cli
 def audit_verify(cli: Cli, head: str | None, as_json: bool) -> None:
-    """Recompute every link of the audit and completion chains and check the evidence files;
-    exit 1 naming the first row that does not match, else print the heads."""
+    """Recompute every link of the history's chains and check the evidence files (exit 1 on a mismatch)."""
     found = verify(cli.app(), head)
     if as_json:
         cli.echo(

@@ -30,13 +30,13 @@ def speak(lang: Lang) -> None:
 
 def help_language(ctx: click.Context) -> Lang:
     """The language of this command line: the chosen one once the global options are read, else
-    ``--lang``/ZHIBU_LANG as given, else Chinese."""
+    ``--lang`` as typed (:func:`speak` was told it before click ran), else ZHIBU_LANG, else Chinese."""
     from scheduler.cli.context import Cli
 
     cli = ctx.find_object(Cli)
     if cli is not None:
         return cli.lang
-    given = ctx.find_root().params.get("lang") or os.environ.get(LANG_ENV)
+    given = ctx.find_root().params.get("lang") or os.environ.get("LANGUAGE") or os.environ.get(LANG_ENV)
     return cast(Lang, given) if given in LANGS else "zh"
 
 

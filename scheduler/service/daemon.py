@@ -36,6 +36,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from scheduler import clock
 from scheduler.service import systemd
+from scheduler.service.listener import Listener, worker_command
 from scheduler.service.logs import LOGGER, setup
 from scheduler.service.ticker import Order
 from workflows.durations import format_duration
@@ -55,6 +56,8 @@ class Settings:
     digest_time: str  # HH:MM in the org's zone
     timezone: str
     store: str  # the store URL without secrets, for the log
+    socket: str = ""  # the Unix socket operators send commands through ("" none)
+    socket_group: str = "zhibu"
 
     @classmethod
     def of(cls, loaded: LoadedConfig, db_url: str | None) -> Settings:
@@ -68,6 +71,8 @@ class Settings:
             digest_time=config.notify.digest_time,
             timezone=config.org.timezone,
             store=redact_url(store_url(loaded, db_url)),
+            socket=str((loaded.directory / config.daemon.socket).resolve()) if config.daemon.socket else "",
+            socket_group=config.daemon.socket_group,
         )
 
 
@@ -137,6 +142,10 @@ class Daemon:
         self.children: list[subprocess.Popen[bytes]] = []
         self._one_tick_at_a_time = threading.Lock()
         self._shutdown: threading.Thread | None = None
+        self.listener: Listener | None = None
+        if self.settings.socket:
+            command = worker_command(self.config_path)
+            self.listener = Listener(Path(self.settings.socket), self.settings.socket_group, command, dict(os.environ))
 
     @property
     def tick_interval(self) -> timedelta:
@@ -230,6 +239,8 @@ class Daemon:
         log.info("stopping after the message in progress (send the signal again to stop at once)")
         systemd.notify("STOPPING=1")
         self.stop_requested.set()
+        if self.listener is not None:
+            self.listener.stop()
         for child in list(self.children):
             child.send_signal(signal.SIGTERM)  # it finishes the message in progress, then ends
         self._shutdown = threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True})
@@ -269,6 +280,8 @@ class Daemon:
             self.settings.store,
             os.getpid(),
         )
+        if self.listener is not None:
+            self.listener.start()
         systemd.notify("READY=1", "STATUS=starting")
         self.scheduler.start()
         if self._shutdown is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from scheduler.app import open_app
 from scheduler.engine.tick import tick
-from tests.conftest import CliRun, beijing, edit_config
+from tests.conftest import ME, CliRun, beijing, edit_config
 from tests.e2e.conftest import wire_channels
 from tests.receivers import HttpReceiver, SmtpServer
 
@@ -55,10 +55,16 @@ def test_problems_found_on_a_visit_are_closed_by_evidence_and_the_finders_confir
     again = zhibu("done", first, "--note", "再次登记", "--by", "张伟", "--now", "2026-03-10T10:05")
     assert again.exit_code == 1
     assert "等待发现人 王建国 确认：zhibu confirm" in again.output
-    wrong = zhibu("confirm", first, "--by", "张伟", "--now", "2026-03-11T10:00")
-    assert wrong.exit_code == 1
+    # the office may record for anyone, but the confirmation is the finder's, by identity: --by
+    # naming him changes nothing
+    wrong = zhibu("confirm", first, "--by", "王建国", "--now", "2026-03-11T10:00")
+    assert wrong.exit_code == 4
     assert "应由发现人 王建国 确认" in wrong.output
-    right = zhibu("confirm", first, "--by", "wangjg", "--note", "现场核实", "--now", "2026-03-11T10:00")
+    # the login running the tests becomes 王建国's (the office's no more), as the kernel will say
+    edit_config(example_config, r'(id = "liuhm"\n)login = "[^"]+"\n', "\\1")
+    edit_config(example_config, r'(id = "wangjg"\n)', f'\\1login = "{ME}"\n')
+    assert zhibu("sync", "--now", "2026-03-11T09:00").exit_code == 0
+    right = zhibu("confirm", first, "--note", "现场核实", "--now", "2026-03-11T10:00")
     assert right.exit_code == 0, right.output
     assert "问题已销号" in right.output
     assert zhibu("list", "--status", "done", "--rule", "整改").output.count("整改：") == 1

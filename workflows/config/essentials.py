@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_STORE_URL = "sqlite:///zhibu.db"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_LOCALE = "zh"
+DEFAULT_SOCKET = "/run/zhibu/zhibu.sock"  # systemd's RuntimeDirectory=zhibu
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -43,6 +44,7 @@ class Essentials:
     locale: str
     timezone: str
     directory: Path
+    socket: str = DEFAULT_SOCKET
 
 
 def read_essentials(path: Path) -> Essentials | None:
@@ -72,4 +74,12 @@ def read_essentials(path: Path) -> Essentials | None:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return None
-    return Essentials(store_url=url, locale=locale, timezone=timezone, directory=path.resolve().parent)
+    daemon = raw.get("daemon", {})
+    socket = daemon.get("socket", DEFAULT_SOCKET) if isinstance(daemon, dict) else DEFAULT_SOCKET
+    return Essentials(
+        store_url=url,
+        locale=locale,
+        timezone=timezone,
+        directory=path.resolve().parent,
+        socket=socket if isinstance(socket, str) else DEFAULT_SOCKET,
+    )

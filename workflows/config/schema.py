@@ -14,7 +14,7 @@ from pydantic import Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from workflows.calendar import RestDayPolicy
-from workflows.config.essentials import DEFAULT_LOCALE, DEFAULT_STORE_URL, DEFAULT_TIMEZONE
+from workflows.config.essentials import DEFAULT_LOCALE, DEFAULT_SOCKET, DEFAULT_STORE_URL, DEFAULT_TIMEZONE
 from workflows.config.fields import (
     SECTION_CONFIG,
     ClockTime,
@@ -125,6 +125,23 @@ class DaemonSection(Section):
     tick_interval: Duration = Field(
         timedelta(minutes=5),
         **describe("多久检查一次", "How often the daemon runs a tick", "5m"),
+    )
+    socket: str = Field(
+        DEFAULT_SOCKET,
+        **describe(
+            "服务的 Unix 套接字：不能直接写数据库的用户经它登记（其所在目录不存在时不开启；空字符串关闭）",
+            "The service's Unix socket: users who cannot write the store record through it "
+            "(not opened when its folder does not exist; empty turns it off)",
+            "/run/zhibu/zhibu.sock",
+        ),
+    )
+    socket_group: str = Field(
+        "zhibu",
+        **describe(
+            "可使用套接字的用户组（套接字权限 0660）",
+            "The group whose members may use the socket (it is made 0660)",
+            "zhibu",
+        ),
     )
 
 
