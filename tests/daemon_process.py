@@ -99,8 +99,8 @@ class NotifySocket:
 class DaemonProcess:
     """``zhibu --config CONFIG run ARGS`` in the background."""
 
-    def __init__(self, config: Path, *args: str, env: dict[str, str] | None = None) -> None:
-        full_env = {**os.environ, **(env or {})}
+    def __init__(self, config: Path, *args: str, env: dict[str, str] | None = None, replace_env: bool = False) -> None:
+        full_env = dict(env or {}) if replace_env else {**os.environ, **(env or {})}
         full_env.pop("ZHIBU_CONFIG", None)
         self.proc = subprocess.Popen(
             [zhibu_executable(), "--config", str(config), "run", *args],

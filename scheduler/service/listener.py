@@ -55,7 +55,9 @@ class Listener:
 
     def _give_to_group(self) -> None:
         try:
-            os.chown(self.path, -1, grp.getgrnam(self.group).gr_gid)
+            gid = grp.getgrnam(self.group).gr_gid
+            if self.path.stat().st_gid != gid:  # under systemd it is the service's own group already
+                os.chown(self.path, -1, gid)
         except KeyError:
             log.warning("group %s does not exist: only %s may use %s", self.group, os.getuid(), self.path)
         except PermissionError as error:

@@ -244,7 +244,8 @@ def test_systemd_unit_verifies(tmp_path: Path) -> None:
         "EnvironmentFile=",
         "ExecReload=",
         "StateDirectory=zhibu",
-        "DynamicUser=yes",
+        "RuntimeDirectory=zhibu",
+        "User=zhibu",
     ):
         assert directive in unit
 
