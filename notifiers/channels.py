@@ -56,10 +56,19 @@ def parse_channel(url: str) -> Any:
     return apprise.Apprise.instantiate(url, suppress_exceptions=True)
 
 
+ESCAPE_HINT = (
+    "密码中的保留字符要写成百分号编码 / reserved characters in a password must be percent-encoded: "
+    "@ → %40, / → %2F, # → %23, ? → %3F, : → %3A, % → %25 "
+    "(python3 -c 'import urllib.parse,getpass; print(urllib.parse.quote(getpass.getpass(), safe=\"\"))')"
+)
+
+
 def channel_problem(url: str) -> str | None:
     """None when apprise can send through ``url``, else the URL redacted for an error message."""
-    from notifiers.redact import redact_url
+    from notifiers.redact import password_needs_escaping, redact_url
 
+    if password_needs_escaping(url):
+        return redact_url(url) + " — " + ESCAPE_HINT
     return None if parse_channel(url) is not None else redact_url(url)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 
 from notifiers.channels import Message, channel_kind, im_limit
+from notifiers.escape import escaped, markdown_text, one_line
 from workflows.i18n import Lang, t
 
 
@@ -65,8 +66,12 @@ def environment(templates_dir: Path | None = None) -> Environment:
 def render(env: Environment, lang: Lang, name: str, context: dict[str, Any]) -> Message:
     """Render the subject, text, HTML and markdown forms of template ``name``."""
 
+    # what a person typed is made safe for each medium before it is interpolated (notifiers.escape)
+    mediums = {"subject": one_line, "txt": one_line, "md": markdown_text}
+
     def one(suffix: str) -> str:
-        return env.get_template(f"{lang}/{name}.{suffix}").render(**context, t=lambda key, **p: t(key, lang, **p))
+        values = escaped(context, mediums[suffix]) if suffix in mediums else context
+        return env.get_template(f"{lang}/{name}.{suffix}").render(**values, t=lambda key, **p: t(key, lang, **p))
 
     return Message(title=one("subject").strip(), text=one("txt"), html=one("html"), markdown=one("md"))
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from notifiers.escape import free_text
 from scheduler.actions.authority import authorize_unit
 from scheduler.actions.operator import Operator
 from scheduler.app import App
@@ -119,7 +120,7 @@ def add_event(
     today = local_date(now, app.zone)
     with app.store.writing() as session:
         result = record_event(
-            session, app, kind, who, on=on or today, today=today, note=note, operator=operator, now=now
+            session, app, kind, who, on=on or today, today=today, note=free_text(note), operator=operator, now=now
         )
         due = dict(session.execute(select(TaskRow.key, TaskRow.due_on).where(TaskRow.key.in_(result.tasks))).all())
         event = result.event

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from notifiers.escape import free_text
 from scheduler.actions import chains, records
 from scheduler.actions.authority import authorize_task, identify
 from scheduler.actions.events import record_problem
@@ -89,6 +90,8 @@ def done(
     """Record that the task ``key`` was done; open the next stage of a chain; turn each problem
     found into a 整改 task of the unit, due ``fix_by``."""
     request.attachments = evidence.keep_all(app.evidence_dir, request.attachments)
+    request.note = free_text(request.note)
+    problems = tuple(text for text in (free_text(p) for p in problems) if text and text.strip())
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
         request.operator = authorize_task(session, app, operator, task, "done")
@@ -139,7 +142,7 @@ def confirm(app: App, operator: Operator, now: datetime, key: str, note: str | N
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
         known, _ = identify(session, operator, app)  # the finder is checked by identity, not by a name typed
-        request = DoneRequest(note=note, operator=known, confirmation=True)
+        request = DoneRequest(note=free_text(note), operator=known, confirmation=True)
         result = _record(session, app, task, request, now)
         return Changed(task.key, result.completion.id)
 
@@ -158,7 +161,7 @@ def waive(app: App, operator: Operator, now: datetime, key: str, reason: str) ->
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
         known = authorize_task(session, app, operator, task, "waive")
-        waiver = records.record_waiver(session, task, reason, operator=known, now=now)
+        waiver = records.record_waiver(session, task, free_text(reason) or "", operator=known, now=now)
         return Changed(task.key, waiver.id)
 
 
@@ -185,5 +188,5 @@ def send_back(app: App, operator: Operator, now: datetime, key: str, reason: str
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
         known = authorize_task(session, app, operator, task, "sendback")
-        reopened = chains.send_back(session, app, task, reason, operator=known, now=now)
+        reopened = chains.send_back(session, app, task, free_text(reason) or "", operator=known, now=now)
         return TaskLine(reopened.key, _owner(session, reopened), reopened.due_on)

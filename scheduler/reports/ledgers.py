@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.app import App
 from scheduler.reports.build import DETAIL_COLUMNS, LATE, MISSING, ON_TIME, OUTCOMES, Line, Report, detail_row
+from scheduler.reports.cells import append_row
 from scheduler.store.chain import head_line
 from scheduler.store.models import EventRow, PersonRow
 from scheduler.store.states import DONE_KIND
@@ -44,7 +45,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 def _sheet(book: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]) -> Worksheet:
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
+    append_row(sheet, list(headers))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
         cell = sheet.cell(row=1, column=index)
@@ -84,15 +85,17 @@ def _summary(book: Workbook, report: Report, lang: str) -> None:
     headers = ["组织", "工作", "应完成", "按时完成", "逾期完成", "免办", "未完成", "未到期"]
     sheet = _sheet(book, "工作完成情况", headers, [26, 24, 8, 10, 10, 8, 8, 8])
     for tally in report.tallies:
-        sheet.append([names.get(tally.unit_id, tally.unit_id), tally.title, tally.required, *tally.counts.values()])
+        append_row(
+            sheet, [names.get(tally.unit_id, tally.unit_id), tally.title, tally.required, *tally.counts.values()]
+        )
     detail = _sheet(book, "任务明细", [t(key, "zh") for key in DETAIL_COLUMNS], [26, 22, 40, 10, 12, 10, 12, 9, 30])
     for line in report.lines:
-        detail.append(detail_row(line, names, "zh"))
+        append_row(detail, detail_row(line, names, "zh"))
         if line.outcome in OUTCOME_FILL:
             detail.cell(row=detail.max_row, column=6).fill = PatternFill("solid", fgColor=OUTCOME_FILL[line.outcome])
     _dated(detail)
-    sheet.append([])
-    sheet.append([t("report.heads", "zh", heads=head_line(report.heads))])
+    append_row(sheet, [])
+    append_row(sheet, [t("report.heads", "zh", heads=head_line(report.heads))])
 
 
 def _meetings(book: Workbook, report: Report) -> None:
@@ -134,7 +137,7 @@ def _meetings(book: Workbook, report: Report) -> None:
                 ]
             )
     for row in sorted(rows, key=lambda r: (r[0] or date.min, r[11])):
-        sheet.append(row)
+        append_row(sheet, row)
     _dated(sheet)
 
 
@@ -163,7 +166,8 @@ def _dues(book: Workbook, session: Session, app: App, report: Report) -> None:
             if line.outcome == MISSING and monthly is not None:
                 owed += dues_for_period(monthly, rules[line.rule_id].every.value)
         rate = rate_of(person.dues_base, retired=person.retired) if person.dues_fixed is None else None
-        sheet.append(
+        append_row(
+            sheet,
             [
                 person.name,
                 names.get(person.unit_id, person.unit_id),
@@ -173,7 +177,7 @@ def _dues(book: Workbook, session: Session, app: App, report: Report) -> None:
                 *(paid_in.get(ym) for ym in months),
                 sum(paid_in.values(), Decimal(0)),
                 owed,
-            ]
+            ],
         )
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
@@ -192,7 +196,8 @@ def _talks(book: Workbook, report: Report, people: dict[str, str]) -> None:
         talker, member = line.person_id.split("+", 1)
         records = _done(line) or [None]
         for record in records:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     people.get(talker, talker),
                     people.get(member, member),
@@ -201,7 +206,7 @@ def _talks(book: Workbook, report: Report, people: dict[str, str]) -> None:
                     record.note if record else "",
                     t(f"outcome.{line.outcome}", "zh"),
                     line.key,
-                ]
+                ],
             )
     _dated(sheet)
 
@@ -224,7 +229,8 @@ def _visits(book: Workbook, session: Session, app: App, report: Report, people: 
         happened = line.period_key.split("#", 1)[0]
         event = events.get((line.person_id, date.fromisoformat(happened))) if len(happened) == 10 else None
         done = _done(line)
-        sheet.append(
+        append_row(
+            sheet,
             [
                 rule.alias,
                 people.get(line.person_id, line.person_id),
@@ -235,7 +241,7 @@ def _visits(book: Workbook, session: Session, app: App, report: Report, people: 
                 "\n".join(r.note for r in done if r.note),
                 t(f"outcome.{line.outcome}", "zh"),
                 line.key,
-            ]
+            ],
         )
     _dated(sheet)
 
@@ -250,7 +256,8 @@ def _problems(book: Workbook, app: App, report: Report, people: dict[str, str]) 
         if rule is None or not rule.needs_confirmation:
             continue
         done = _done(line)
-        sheet.append(
+        append_row(
+            sheet,
             [
                 line.task_title.split("：", 1)[-1],
                 names.get(line.unit_id, line.unit_id),
@@ -261,7 +268,7 @@ def _problems(book: Workbook, app: App, report: Report, people: dict[str, str]) 
                 "\n".join(r.note for r in done if r.note),
                 "是" if line.outcome in (ON_TIME, LATE) else "否",
                 line.key,
-            ]
+            ],
         )
     _dated(sheet)
 
@@ -287,7 +294,8 @@ def _chains(book: Workbook, app: App, report: Report, title: str, person_chain: 
             continue
         period, _, stage = line.period_key.rpartition("/")
         done = _done(line)
-        sheet.append(
+        append_row(
+            sheet,
             [
                 names.get(line.unit_id, line.unit_id),
                 (line.person_name or line.person_id) if person_chain else period,
@@ -298,7 +306,7 @@ def _chains(book: Workbook, app: App, report: Report, title: str, person_chain: 
                 t(f"outcome.{line.outcome}", "zh"),
                 "\n".join(r.note for r in done if r.note),
                 line.key,
-            ]
+            ],
         )
     _dated(sheet)
 

@@ -25,6 +25,7 @@ from scheduler.reports.build import (
     Tally,
     detail_row,
 )
+from scheduler.reports.cells import csv_row
 from scheduler.reports.person import PersonView
 from scheduler.reports.text import table, to_json, visible
 from scheduler.store.chain import head_line
@@ -89,7 +90,7 @@ def render_csv(report: Report, lang: Lang) -> str:
     writer.writerow([t(key, lang) for key in DETAIL_COLUMNS])
     for line in report.lines:
         row = detail_row(line, report.unit_names, lang)
-        writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])
+        writer.writerow(csv_row(value.isoformat() if isinstance(value, date) else value for value in row))
     return stream.getvalue()
 
 

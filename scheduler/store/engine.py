@@ -43,9 +43,23 @@ class StoreError(ZhibuError):
     exit_code = 3
 
 
+SECRET_QUERY = frozenset({"password", "sslpassword", "passfile", "sslkey", "token"})
+
+
 def redact_url(url: str) -> str:
-    """The URL with any password replaced, safe for logs and errors."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    """The store URL safe for logs and errors: SQLAlchemy's own rendering with the password
+    hidden, and any password given as a query parameter masked too."""
+    # the password up to the last @ before the query first: a raw @ in it would make any parser
+    # read its tail as the host
+    masked = re.sub(r"(://[^:/@\s]+:)[^\s?]*@", r"\1***@", url)
+    try:
+        parsed = make_url(masked)
+    except (ArgumentError, ValueError):
+        return masked.split("?", 1)[0]
+    if not any(key.lower() in SECRET_QUERY for key in parsed.query):
+        return parsed.render_as_string(hide_password=True)
+    query = {key: ("***" if key.lower() in SECRET_QUERY else value) for key, value in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def store_error(url: str, error: BaseException) -> StoreError:
