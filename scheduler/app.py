@@ -91,3 +91,27 @@ def open_app(config_path: Path, db_url: str | None = None, *, create: bool = Tru
     """Validate the config first (nothing is opened when it is invalid), then open the store."""
     loaded = load_checked(config_path)
     return App(loaded=loaded, store=open_store(store_url(loaded, db_url), create=create))
+
+
+def config_exposure(loaded: LoadedConfig) -> list[str]:
+    """Message keys for what is wrong with who may read or change the config file: a literal
+    secret in a file others can read, a file others can write."""
+    import stat
+
+    from notifiers.redact import redact_url
+
+    try:
+        mode = loaded.path.stat().st_mode
+        text = loaded.path.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    found = []
+    literal = any(
+        redact_url(url) != url and url in text  # written in the file, not through ${VAR} or url_file
+        for url in loaded.channel_urls.values()
+    )
+    if literal and mode & (stat.S_IROTH | stat.S_IRGRP):
+        found.append("config.exposed_secret")
+    if mode & (stat.S_IWOTH | stat.S_IWGRP):
+        found.append("config.writable")
+    return found

@@ -26,6 +26,7 @@ from scheduler.store import evidence
 from scheduler.store.lookup import find_task
 from scheduler.store.models import PersonRow, TaskRow
 from workflows.calendar import local_date
+from workflows.errors import UsageError
 from workflows.quorum import QuorumVerdict
 
 
@@ -156,12 +157,20 @@ def undo(app: App, operator: Operator, now: datetime, key: str) -> Changed:
         return Changed(task.key, reversal.reverses_id)
 
 
+def _reason(text: str) -> str:
+    """A reason as it is recorded: control characters removed, and not empty."""
+    reason = (free_text(text) or "").strip()
+    if not reason:
+        raise UsageError("task.empty_reason")
+    return reason
+
+
 def waive(app: App, operator: Operator, now: datetime, key: str, reason: str) -> Changed:
     """Waive ``key`` (免除): it is not needed this time, for ``reason``."""
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
         known = authorize_task(session, app, operator, task, "waive")
-        waiver = records.record_waiver(session, task, free_text(reason) or "", operator=known, now=now)
+        waiver = records.record_waiver(session, task, _reason(reason), operator=known, now=now)
         return Changed(task.key, waiver.id)
 
 
@@ -188,5 +197,5 @@ def send_back(app: App, operator: Operator, now: datetime, key: str, reason: str
     with app.store.writing() as session:
         task = find_task(session, key, for_update=True)
         known = authorize_task(session, app, operator, task, "sendback")
-        reopened = chains.send_back(session, app, task, free_text(reason) or "", operator=known, now=now)
+        reopened = chains.send_back(session, app, task, _reason(reason), operator=known, now=now)
         return TaskLine(reopened.key, _owner(session, reopened), reopened.due_on)

@@ -9,7 +9,7 @@ import click
 
 from scheduler import clock
 from scheduler.actions.resync import force_sync
-from scheduler.app import store_url
+from scheduler.app import config_exposure, store_url
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import json_option, now_option, pass_cli
 from scheduler.cli.translated import command
@@ -160,6 +160,8 @@ def run(cli: Cli, interval: str | None, log_format: str) -> None:
         if every is None or every <= timedelta(0):
             raise UsageError("config.bad_duration", value=interval)
     loaded = cli.loaded()  # validated before anything starts
+    for key in config_exposure(loaded):
+        cli.warn(f"{cli.t('config.warning')}: {cli.t(key, path=loaded.path)}")
     if clock.moved():
         cli.app().store.require_simulation(clock.CLOCK_ENV)
     settings = Settings.of(loaded, cli.db_url)

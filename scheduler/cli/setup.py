@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from scheduler.app import store_url
+from scheduler.app import config_exposure, store_url
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import pass_cli
 from scheduler.cli.translated import command, group
@@ -55,6 +55,8 @@ def check(cli: Cli, path: Path | None, reference: bool, catalogue: bool) -> None
     loaded = cli.loaded(path or cli.config_path)
     for warning in loaded.warnings:
         cli.warn(f"{cli.t('config.warning')}: {warning.render(cli.lang)}")
+    for key in config_exposure(loaded):
+        cli.warn(f"{cli.t('config.warning')}: {cli.t(key, path=loaded.path)}")
     config = loaded.config
     cli.echo(cli.t("config.ok", units=len(config.units), people=len(config.people), rules=len(config.rules)))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.store.urls import SIMULATE_ENV
-from tests.conftest import EXAMPLE, ME, REPO, SHANGHAI, CliRun, with_login
+from tests.conftest import EXAMPLE, ME, REPO, SHANGHAI, CliRun, edit_config, with_login
 from tests.daemon_process import DaemonProcess
 
 RUNUSER = shutil.which("runuser")
@@ -266,7 +266,7 @@ def test_history_cannot_be_rewritten_unseen(zhibu: CliRun, example_config: Path)
     database = example_config.parent / "zhibu.db"
     verified = zhibu("audit", "verify")
     assert verified.exit_code == 0
-    head = re.search(r"completion \S+ \d+ \S+ ([0-9a-f]{64})", verified.output)
+    head = re.search(r"completion .*?([0-9a-f]{64})", verified.output)
     assert head, verified.output
     with sqlite3.connect(database) as connection:
         for statement in (
@@ -317,3 +317,26 @@ def test_exports_are_private(zhibu: CliRun, example_config: Path, tmp_path: Path
     assert stat.S_IMODE((example_config.parent / "zhibu.db").stat().st_mode) == 0o600
     table = zhibu("report", "--period", "2026Q1", "--now", "2026-03-02T10:00").output
     assert "记录链头：audit " in table
+
+
+def test_check_warns_of_a_secret_others_can_read(zhibu: CliRun, example_config: Path) -> None:
+    edit_config(
+        example_config,
+        r'(tick_interval = "5m".*?\n)',
+        '\\1\n[channels.mail]\nurl = "mailto://zhibu:Literal-Secret-9@127.0.0.1:2525?from=zhibu@example.org"\n',
+    )
+    example_config.chmod(0o644)
+    warned = zhibu("check")
+    assert warned.exit_code == 0
+    assert "chmod 600" in warned.output
+    assert "Literal-Secret-9" not in warned.output
+    example_config.chmod(0o600)
+    assert "chmod 600" not in zhibu("check").output
+    example_config.chmod(0o666)
+    assert "chmod go-w" in zhibu("check").output
+
+
+def test_a_reason_may_not_be_empty(zhibu: CliRun) -> None:
+    assert zhibu("sync", "--now", "2026-03-02T09:00").exit_code == 0
+    for reason in ("", "   ", "\r"):
+        assert zhibu("waive", "zb1/党课/2026Q1", "--reason", reason, "--now", "2026-03-03T10:00").exit_code == 2
