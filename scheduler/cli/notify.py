@@ -118,6 +118,8 @@ def status(cli: Cli, now_text: str | None, as_json: bool) -> None:
             "status.tasks", open=data["tasks"][OPEN], due_soon=data["tasks"][DUE_SOON], overdue=data["tasks"][OVERDUE]
         )
     )
+    if data["paused_channels"]:
+        cli.warn(cli.t("status.paused", channels="、".join(data["paused_channels"])))
     if data["recent_failures"]:
         cli.echo(cli.t("status.failures"))
         for failure in data["recent_failures"]:

@@ -17,10 +17,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from scheduler.app import App
+from scheduler.engine.delivery import deliver
 from scheduler.engine.digests import DigestReport, compose_digests, queue_urgent
 from scheduler.engine.materialize import SyncReport, sync
 from scheduler.engine.notices import FireReport, fire_notices
-from scheduler.engine.outbox import DeliveryReport, deliver
+from scheduler.engine.outbox import DeliveryReport
 from scheduler.engine.sweep import SweepReport, sweep
 from scheduler.reports.ics import refresh_calendar
 from scheduler.store.models import MetaRow

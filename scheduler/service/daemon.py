@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -56,6 +57,7 @@ class Settings:
     digest_time: str  # HH:MM in the org's zone
     timezone: str
     store: str  # the store URL without secrets, for the log
+    tick_budget: float = 240.0  # real seconds a tick's process may run before it is killed
     socket: str = ""  # the Unix socket operators send commands through ("" none)
     socket_group: str = "zhibu"
 
@@ -71,6 +73,7 @@ class Settings:
             digest_time=config.notify.digest_time,
             timezone=config.org.timezone,
             store=redact_url(store_url(loaded, db_url)),
+            tick_budget=config.daemon.tick_budget.total_seconds(),
             socket=str((loaded.directory / config.daemon.socket).resolve()) if config.daemon.socket else "",
             socket_group=config.daemon.socket_group,
         )
@@ -85,9 +88,12 @@ class Outcome:
     error: str | None = None
 
 
-def run_child(order: Order, started: list[subprocess.Popen[bytes]] | None = None) -> Outcome:
+def run_child(
+    order: Order, started: list[subprocess.Popen[bytes]] | None = None, budget: float | None = None
+) -> Outcome:
     """Run ``order`` in a fresh ``python -m scheduler.service.ticker`` and wait for its result. The
-    child is appended to ``started`` while it runs (so a signal can reach it)."""
+    child is appended to ``started`` while it runs (so a signal can reach it); past ``budget``
+    seconds it is killed and the order fails."""
     read_end, write_end = os.pipe()
     try:
         child = subprocess.Popen(
@@ -101,6 +107,17 @@ def run_child(order: Order, started: list[subprocess.Popen[bytes]] | None = None
     if started is not None:
         started.append(child)
     assert child.stdin is not None
+    overran = threading.Event()
+    if budget is not None:
+
+        def kill_when_late() -> None:
+            try:
+                child.wait(timeout=budget)
+            except subprocess.TimeoutExpired:
+                overran.set()
+                child.kill()
+
+        threading.Thread(target=kill_when_late, daemon=True).start()
     with os.fdopen(read_end, "rb") as report:
         try:
             child.stdin.write(order.to_line())
@@ -112,6 +129,8 @@ def run_child(order: Order, started: list[subprocess.Popen[bytes]] | None = None
     child.stdin.close()  # only now: the child takes the end of its stdin for the service's death
     if started is not None:
         started.remove(child)
+    if overran.is_set():
+        return Outcome(False, {}, f"it ran past its budget of {budget:.0f} s and was killed")
     try:
         result = json.loads(data)
     except ValueError:
@@ -136,6 +155,7 @@ class Daemon:
     last_error: str | None = None
     signals: int = 0
     agenda_pending: bool = True  # the first tick prints the agenda on stdout
+    last_finished: float | None = None  # monotonic time the last tick finished well
 
     def __post_init__(self) -> None:
         self.scheduler = BlockingScheduler(timezone=self.settings.timezone)
@@ -180,7 +200,7 @@ class Daemon:
             order = self.order(
                 "tick", self.config_text, now=now.isoformat(), force_sync=force_sync, agenda=self.agenda_pending
             )
-            outcome = run_child(order, self.children)
+            outcome = run_child(order, self.children, self.settings.tick_budget)
         if not outcome.ok:
             self.last_error = outcome.error or "unknown error"
             if "error" not in outcome.result:  # the child could not say so itself
@@ -188,6 +208,7 @@ class Daemon:
             systemd.notify(f"STATUS=tick failed: {self.last_error[:200]}")
             return outcome
         self.last_tick, self.last_error, self.agenda_pending = now, None, False
+        self.last_finished = time.monotonic()
         self.report_status(int(outcome.result.get("queued", 0)))
         systemd.notify("WATCHDOG=1")
         return outcome
@@ -201,8 +222,12 @@ class Daemon:
         systemd.notify(f"STATUS=next tick at {when}, {queued} queued")
 
     def watchdog(self) -> None:
-        """Ping the watchdog only while ticks succeed: a stuck service gets restarted."""
-        if self.last_tick is not None and self.last_error is None:
+        """Ping the watchdog only while ticks finish: a tick that succeeded within the last two
+        intervals (plus its budget) keeps it fed; a service whose ticks hang or fail is restarted."""
+        fresh = self.last_finished is not None and (
+            time.monotonic() - self.last_finished < 2 * self.real_interval() + self.settings.tick_budget
+        )
+        if fresh and self.last_error is None:
             systemd.notify("WATCHDOG=1")
 
     def reload(self) -> None:

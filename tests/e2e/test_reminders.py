@@ -57,7 +57,7 @@ def test_daily_digest_arrives_by_email_in_chinese_once_a_day(
     for key in ("zb1/主题党日/2026-03", "zb1/支委会/2026-03", "zb1/党员大会/2026Q1", "zb1/党课/2026Q1"):
         assert f"- {key} " in text  # one line per task, key first: ready to copy
         assert f"{key}</span>" in html
-    assert "\n新开始的工作\n" in text.replace("\r\n", "\n")
+    assert "\n【新开始的工作】\n" in text.replace("\r\n", "\n")  # zhibu's own text part, not one derived from the HTML
     assert "zhibu done" in text
     assert "zb2/" not in text  # only what is hers to see to
 
@@ -265,7 +265,7 @@ def test_a_long_section_lists_the_first_tasks_and_the_command_for_the_rest(
     tick(app, beijing("2026-04-14 08:30"))  # six weeks off: several tasks each are overdue now
     [mail] = [m for m in smtp.received[first:] if m.recipients == ["zhangwei@example.org"]]
     text = mail.part("plain").replace("\r\n", "\n")
-    overdue = [line for line in text.split("\n已逾期\n", 1)[1].split("\n本周截止\n", 1)[0].splitlines() if line]
+    overdue = [line for line in text.split("\n【已逾期】\n", 1)[1].split("\n【本周截止】\n", 1)[0].splitlines() if line]
     assert len(overdue) == 2, overdue  # one task line, then the count of the rest and the command
     assert overdue[0].startswith("- zb1/")
     command = "zhibu list --assignee zhangwei --status overdue"

@@ -126,6 +126,14 @@ class DaemonSection(Section):
         timedelta(minutes=5),
         **describe("多久检查一次", "How often the daemon runs a tick", "5m"),
     )
+    tick_budget: Duration = Field(
+        timedelta(minutes=4),
+        **describe(
+            "一次检查最长运行多久，超时的检查进程被终止（下一次照常进行）",
+            "Longest a tick may run; a tick process past it is killed (the next one runs as usual)",
+            "4m",
+        ),
+    )
     socket: str = Field(
         DEFAULT_SOCKET,
         **describe(
@@ -206,6 +214,43 @@ class NotifySection(Section):
         timedelta(minutes=1), **describe("首次重试间隔（之后翻倍）", "First retry delay (doubles each time)", "1m")
     )
     retry_cap: Duration = Field(timedelta(hours=6), **describe("重试间隔上限", "Longest retry delay", "6h"))
+    send_timeout: Duration = Field(
+        timedelta(seconds=30),
+        **describe(
+            "每条消息发送的最长时间，超时即放弃并稍后重试",
+            "Hard deadline of one send; past it the send is abandoned and retried later",
+            "30s",
+        ),
+    )
+    delivery_budget: Duration = Field(
+        timedelta(minutes=3),
+        **describe(
+            "每次检查用于发送的最长时间，其余消息留待下次",
+            "How long one tick may spend delivering; what is left waits for the next tick",
+            "3m",
+        ),
+    )
+    senders: int = Field(
+        8, ge=1, le=64, **describe("同时发送的线程数", "Messages sent at the same time, all channels together")
+    )
+    senders_per_channel: int = Field(
+        4,
+        ge=1,
+        le=32,
+        **describe(
+            "每个邮件渠道同时使用的 SMTP 连接数（群机器人始终一次一条）",
+            "SMTP connections used at once per email channel (a group bot always takes one at a time)",
+        ),
+    )
+    im_per_minute: int = Field(
+        20,
+        ge=1,
+        le=600,
+        **describe(
+            "每个群机器人每分钟最多发送几条（企业微信、钉钉群机器人：20）",
+            "Messages a minute per group bot (WeCom and DingTalk group robots allow 20)",
+        ),
+    )
 
 
 class ChannelEntry(Section):

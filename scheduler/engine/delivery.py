@@ -1,0 +1,349 @@
+"""Delivering the outbox in parallel, within a budget, with no channel able to stall the others.
+
+Each round takes a batch of due rows, defers those whose recipient is in quiet hours, and claims
+the rest with one conditional ``UPDATE … RETURNING`` (on PostgreSQL the batch is chosen ``FOR
+UPDATE SKIP LOCKED``, so replicas take different rows). The claimed rows go to a pool of sender
+threads; the store is written only here, in the calling thread, as the answers come in.
+
+- Senders run in parallel, bounded per channel: an email channel keeps a few SMTP connections
+  open and reuses them for every message; an IM group bot sends one message at a time within its
+  platform's rate (20 a minute for WeCom and DingTalk group robots).
+- Every send has a deadline. A send past it is abandoned and its row queued again (the server
+  did not accept it, so it is not lost; if it did after all, a duplicate is rare and visible); a
+  channel that times out twice is paused for the rest of the tick, its rows left queued, and the
+  pause is recorded for ``zhibu status``.
+- Delivery stops claiming when its budget is spent; what is left waits for the next tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from notifiers.channels import Message, SendResult, channel_kind, send
+from notifiers.redact import redact_text
+from notifiers.routing import Target, channel_url, window_for
+from notifiers.smtp import SmtpConnection
+from scheduler.app import App
+from scheduler.engine.outbox import FAILED, QUEUED, SENDING, SENT, DeliveryReport, backoff, release_stale, sender_id
+from scheduler.store.models import MetaRow, OutboxRow
+
+log = logging.getLogger("zhibu")
+BATCH = 200  # rows claimed at once
+PAUSE_AFTER = 2  # timeouts of one channel in one tick before it is paused
+DELIVERY_META = "delivery"
+
+
+@dataclass
+class Gate:
+    """How one channel may be used at the moment: how many at once, how often, and whether it
+    is paused for the rest of the tick."""
+
+    slots: threading.Semaphore
+    interval: float  # seconds between two sends (a group bot's rate), 0 for none
+    next_free: float = 0.0
+    timeouts: int = 0
+    paused: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_turn(self, deadline: float) -> bool:
+        """Take this channel's next turn at its rate; False when it would come after ``deadline``."""
+        if not self.interval:
+            return True
+        with self.lock:
+            turn = max(self.next_free, time.monotonic())
+            if turn > deadline:
+                return False
+            self.next_free = turn + self.interval
+        time.sleep(max(0.0, turn - time.monotonic()))
+        return True
+
+
+@dataclass
+class Job:
+    """One claimed row on its way out."""
+
+    row_id: int
+    channel: str
+    recipient: str
+    address: str | None
+    url: str | None
+    message: Message
+    attempts: int
+    urgent: bool
+    started: float = 0.0
+
+
+Answer = tuple[Job, SendResult | None]  # None: not sent (the channel paused, or no turn in time)
+
+
+class Senders:
+    """A pool of daemon threads (a stuck send must never keep the tick's process alive), each
+    keeping its SMTP connections open across messages."""
+
+    def __init__(self, count: int, gates: dict[str, Gate], timeout: float, budget_end: float) -> None:
+        self.jobs: queue.Queue[Job | None] = queue.Queue()
+        self.answers: queue.Queue[Answer] = queue.Queue()
+        self.gates, self.timeout, self.budget_end = gates, timeout, budget_end
+        self.threads = [threading.Thread(target=self._work, daemon=True, name=f"sender-{n}") for n in range(count)]
+        for thread in self.threads:
+            thread.start()
+
+    def _work(self) -> None:
+        connections: dict[str, SmtpConnection] = {}
+        try:
+            while (job := self.jobs.get()) is not None:
+                self.answers.put((job, self._send(job, connections)))
+        finally:
+            for connection in connections.values():
+                connection.close()
+
+    def _send(self, job: Job, connections: dict[str, SmtpConnection]) -> SendResult | None:
+        gate = self.gates[job.channel]
+        with gate.slots:
+            if gate.paused or not gate.wait_turn(self.budget_end):
+                return None
+            job.started = time.monotonic()
+            if job.url is None:
+                return SendResult(False, f"channel '{job.channel}' is not in the config any more", permanent=True)
+            if channel_kind(job.url) == "email" and job.address:
+                connection = connections.get(job.url)
+                if connection is None:
+                    connection = connections[job.url] = SmtpConnection(job.url, self.timeout)
+                return connection.send(job.message, job.address)
+            return send(with_timeouts(job.url, self.timeout), job.message)
+
+    def submit(self, job: Job) -> None:
+        self.jobs.put(job)
+
+    def close(self) -> None:
+        for _ in self.threads:
+            self.jobs.put(None)
+
+
+def with_timeouts(url: str, seconds: float) -> str:
+    """An apprise URL whose HTTP connect and read timeouts are ``seconds`` (unless it sets them)."""
+    if "cto=" in url or "rto=" in url:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}cto={seconds:g}&rto={seconds:g}"
+
+
+def _candidates(app: App, now: datetime, paused: set[str]) -> list[Any]:
+    query = (
+        select(OutboxRow.id, OutboxRow.recipient, OutboxRow.urgent, OutboxRow.channel)
+        .where(OutboxRow.status == QUEUED, OutboxRow.next_attempt_at <= now)
+        .order_by(OutboxRow.id)
+        .limit(BATCH)
+    )
+    if paused:
+        query = query.where(OutboxRow.channel.not_in(paused))
+    with app.store.reading() as session:
+        return list(session.execute(query).all())
+
+
+def _defer(app: App, now: datetime, rows: list[Any]) -> int:
+    """Rows whose recipient may not be disturbed now wait for their next window."""
+    later = []
+    for row in rows:
+        window = window_for(row.recipient, app.loaded, app.zone, app.workdays)
+        if not row.urgent and not window.allows(now):
+            later.append((row.id, window.next_allowed(now)))
+    if later:
+        with app.store.writing() as session:
+            for row_id, when in later:
+                session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id == row_id, OutboxRow.status == QUEUED)
+                    .values(next_attempt_at=when)
+                    .execution_options(synchronize_session=False)
+                )
+    return len(later)
+
+
+def claim_batch(app: App, ids: list[int], now: datetime) -> list[OutboxRow]:
+    """Claim the queued rows among ``ids`` in one statement; the rows this process got."""
+    if not ids:
+        return []
+    with app.store.writing() as session:
+        chosen = select(OutboxRow.id).where(OutboxRow.id.in_(ids), OutboxRow.status == QUEUED)
+        if session.get_bind().dialect.name == "postgresql":
+            chosen = chosen.with_for_update(skip_locked=True)  # another replica's claim is not waited for
+        claimed = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(chosen.scalar_subquery()), OutboxRow.status == QUEUED)
+            .values(status=SENDING, claimed_at=now, claimed_by=sender_id(), attempts=OutboxRow.attempts + 1)
+            .returning(OutboxRow.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        got = [row.id for row in claimed]
+        if not got:
+            return []
+        return list(session.scalars(select(OutboxRow).where(OutboxRow.id.in_(got)).order_by(OutboxRow.id)))
+
+
+def _job(app: App, row: OutboxRow) -> Job:
+    url = channel_url(app.loaded, Target(row.channel, row.address))
+    message = Message(row.title, row.body_text, row.body_html, row.body_markdown)
+    return Job(row.id, row.channel, row.recipient, row.address, url, message, row.attempts, row.urgent)
+
+
+def _gate(app: App, url: str | None, per_channel: int) -> Gate:
+    kind = channel_kind(url) if url else "webhook"
+    if kind == "im":
+        return Gate(threading.Semaphore(1), 60.0 / app.loaded.config.notify.im_per_minute)
+    return Gate(threading.Semaphore(per_channel if kind == "email" else 2), 0.0)
+
+
+class Recorder:
+    """Writes each answer to the store (in the delivering thread) and counts it."""
+
+    def __init__(self, app: App, now: datetime, report: DeliveryReport) -> None:
+        self.app, self.now, self.report = app, now, report
+        self.notify = app.loaded.config.notify
+
+    def settle(self, job: Job, result: SendResult | None, *, timed_out: bool = False) -> None:
+        values: dict[str, object] = {"claimed_by": None}
+        if result is None:  # not sent at all: back in the queue as it was
+            values.update(status=QUEUED, attempts=OutboxRow.attempts - 1)
+            self.report.deferred += 1
+        elif result.ok:
+            values.update(status=SENT, sent_at=self.now, last_error=None)
+            self.report.sent += 1
+        else:
+            error = redact_text(result.error, self.app.loaded.channel_urls.values())
+            if result.permanent or job.attempts >= self.notify.max_attempts:
+                values.update(status=FAILED, last_error=error)
+                self.report.failed += 1
+            else:
+                retry_at = self.now + backoff(job.attempts, self.notify.retry_after, self.notify.retry_cap)
+                if not job.urgent and not timed_out:
+                    window = window_for(job.recipient, self.app.loaded, self.app.zone, self.app.workdays)
+                    retry_at = window.next_allowed(retry_at)
+                values.update(status=QUEUED, last_error=error, next_attempt_at=retry_at)
+                self.report.retried += 1
+        with self.app.store.writing() as session:
+            session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == job.row_id, OutboxRow.status == SENDING)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if values.get("status") == FAILED:
+                from scheduler.store import audit
+
+                after = {"channel": job.channel, "recipient": job.recipient, "error": values["last_error"]}
+                audit.record(
+                    session,
+                    at=self.now,
+                    actor=audit.DAEMON,
+                    action="delivery_failed",
+                    entity="outbox",
+                    entity_id=job.row_id,
+                    after=after,
+                )
+
+
+def deliver(app: App, now: datetime, *, should_stop: Callable[[], bool] = lambda: False) -> DeliveryReport:
+    """Send what is due until the queue is empty, the budget is spent or a stop is asked for."""
+    notify = app.loaded.config.notify
+    report = DeliveryReport()
+    release_stale(app, now)
+    started = time.monotonic()
+    budget_end = started + notify.delivery_budget.total_seconds()
+    timeout = notify.send_timeout.total_seconds()
+    gates: dict[str, Gate] = {}
+    senders = Senders(notify.senders, gates, timeout, budget_end)
+    recorder = Recorder(app, now, report)
+    pending: dict[int, Job] = {}
+    paused: set[str] = set()
+    try:
+        while time.monotonic() < budget_end and not should_stop():
+            rows = _candidates(app, now, paused)
+            if not rows and not pending:
+                break
+            report.deferred += _defer(app, now, rows)
+            allowed = [
+                r.id
+                for r in rows
+                if r.urgent or window_for(r.recipient, app.loaded, app.zone, app.workdays).allows(now)
+            ]
+            for row in claim_batch(app, allowed, now):
+                job = _job(app, row)
+                if job.channel not in gates:
+                    gates[job.channel] = _gate(app, job.url, notify.senders_per_channel)
+                pending[job.row_id] = job
+                senders.submit(job)
+            _collect(recorder, senders, pending, gates, paused, timeout, budget_end, drain=not rows)
+        _collect(recorder, senders, pending, gates, paused, timeout, budget_end, drain=True)
+    finally:
+        senders.close()
+        for job in list(pending.values()):  # abandoned at the end of the budget: back in the queue
+            recorder.settle(job, SendResult(False, "delivery budget spent before the send finished"), timed_out=True)
+        _record_pauses(app, now, paused)
+    report.paused = sorted(paused)
+    return report
+
+
+def _collect(
+    recorder: Recorder,
+    senders: Senders,
+    pending: dict[int, Job],
+    gates: dict[str, Gate],
+    paused: set[str],
+    timeout: float,
+    budget_end: float,
+    *,
+    drain: bool,
+) -> None:
+    """Record answers as they come; abandon sends past their deadline; with ``drain``, until
+    nothing is pending (or the budget ends), else until the pool has room for more."""
+    while pending and time.monotonic() < budget_end:
+        try:
+            job, result = senders.answers.get(timeout=0.2)
+        except queue.Empty:
+            _abandon_late(recorder, pending, gates, paused, timeout)
+            if not drain and len(pending) < BATCH:
+                return
+            continue
+        if pending.pop(job.row_id, None) is not None:
+            recorder.settle(job, result)
+        if not drain and len(pending) < BATCH // 2:
+            return
+
+
+def _abandon_late(
+    recorder: Recorder, pending: dict[int, Job], gates: dict[str, Gate], paused: set[str], timeout: float
+) -> None:
+    now = time.monotonic()
+    for job in [j for j in pending.values() if j.started and now - j.started > timeout]:
+        pending.pop(job.row_id)
+        gate = gates[job.channel]
+        gate.timeouts += 1
+        if gate.timeouts >= PAUSE_AFTER and not gate.paused:
+            gate.paused = True
+            paused.add(job.channel)
+            log.warning(
+                "channel %s paused for the rest of this tick: %d sends past %.0f s", job.channel, gate.timeouts, timeout
+            )
+        recorder.settle(
+            job, SendResult(False, f"no answer within {timeout:.0f} s; the send was abandoned"), timed_out=True
+        )
+
+
+def _record_pauses(app: App, now: datetime, paused: set[str]) -> None:
+    with app.store.writing() as session:
+        row = session.get(MetaRow, DELIVERY_META)
+        value = {"at": now.isoformat(), "paused": sorted(paused)}
+        if row is None:
+            session.add(MetaRow(key=DELIVERY_META, value=value))
+        else:
+            row.value = value
