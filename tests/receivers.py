@@ -164,3 +164,51 @@ class HttpReceiver:
     @property
     def port(self) -> int:
         return int(self.server.server_address[1])
+
+
+class BlackHole:
+    """A TCP server on loopback that accepts connections and never says a word (an SMTP server
+    gone silent), or — with ``drip`` — answers an HTTP request one byte every ``drip`` seconds,
+    forever (a webhook that keeps a connection alive without ever finishing)."""
+
+    def __init__(self, drip: float | None = None) -> None:
+        self.drip = drip
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(64)
+        self.connections: list[socket.socket] = []
+        self.stopped = threading.Event()
+
+    @property
+    def port(self) -> int:
+        return int(self.server.getsockname()[1])
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+            if self.drip is not None:
+                threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        chunks = [b"HTTP/1.1 200 OK\r\n", b"X-Slow: "] + [b"a"] * 10_000
+        for chunk in chunks:
+            if self.stopped.wait(self.drip or 0):
+                return
+            try:
+                connection.sendall(chunk)
+            except OSError:
+                return
+
+    def __enter__(self) -> BlackHole:
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.server.close()
+        for connection in self.connections:
+            connection.close()

@@ -315,7 +315,10 @@ def _collect(
                 return
             continue
         if pending.pop(job.row_id, None) is not None:
-            recorder.settle(job, result)
+            late = result is not None and not result.ok and time.monotonic() - job.started >= timeout * 0.9
+            if late:  # the send's own socket timeout came first: it counts as a timeout all the same
+                _timed_out(gates[job.channel], job.channel, paused, timeout)
+            recorder.settle(job, result, timed_out=late)
         if not drain and len(pending) < BATCH // 2:
             return
 
@@ -336,6 +339,17 @@ def _abandon_late(
             )
         recorder.settle(
             job, SendResult(False, f"no answer within {timeout:.0f} s; the send was abandoned"), timed_out=True
+        )
+
+
+def _timed_out(gate: Gate, channel: str, paused: set[str], timeout: float) -> None:
+    """Count a timeout against ``channel``; the second pauses it for the rest of the tick."""
+    gate.timeouts += 1
+    if gate.timeouts >= PAUSE_AFTER and not gate.paused:
+        gate.paused = True
+        paused.add(channel)
+        log.warning(
+            "channel %s paused for the rest of this tick: %d sends past %.0f s", channel, gate.timeouts, timeout
         )
 
 
