@@ -5,13 +5,14 @@
     python -m bench --size province                # the province: a month of it (under 10 minutes)
     python -m bench --size province --span quarter # a quarter (about 12 minutes)
 
-Benchmarks (see README, *Performance*):
+Benchmarks (see docs/performance.md):
   materialize  a year of tasks for an org (a month for the province) vs raw sqlite3 executemany
   sweep        one tick's state changes and notices over 100k and 1M stored tasks, same changes
   list         `zhibu list --status overdue` (a whole cold process) vs Taskwarrior `task overdue`
   naive        one APScheduler job per reminder (SQLAlchemyJobStore) vs `zhibu run`, city size
   daemon       `zhibu run` through 2026 on a stepped clock (a tick a day, city size): RSS, CPU/tick, idle CPU
   digests      the daily digests of the org: messages rendered and queued per second
+  delivery     a digest morning delivered to a local SMTP server vs raw smtplib over one connection
 
 Nothing here asserts: it prints what it measured. Timings are noisy on shared machines, which is
 why each row carries its own baseline.
@@ -32,6 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.daemon import bench_daemon, bench_naive
+from bench.delivery import bench_delivery
 from bench.digests import bench_digests
 from bench.listing import bench_list
 from bench.materialize import SPANS, bench_materialize
@@ -41,7 +43,7 @@ from bench.orgs import SIZES
 # what the synthetic tasks are called: the catalogue's aliases and titles, people with names
 from bench.sweep import bench_sweep
 
-BENCHMARKS = ("materialize", "sweep", "list", "naive", "daemon", "digests")
+BENCHMARKS = ("materialize", "sweep", "list", "naive", "daemon", "digests", "delivery")
 
 
 def machine() -> str:
@@ -98,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append(bench_daemon(SIZES[args.size or "city"], folder("daemon"), args.every))
         elif name == "digests":
             rows.append(bench_digests(SIZES[args.size or "city"], folder("digests")))
+        elif name == "delivery":
+            rows.append(bench_delivery(SIZES[args.size or "city"], folder("delivery")))
         print(f"  done after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
         for row in rows[shown:]:
             print(f"  | {row.benchmark} | {row.size} | {row.zhibu} | {row.baseline} | {row.ratio} |", file=sys.stderr)
