@@ -52,7 +52,14 @@ def bench_digests(size: Size, work: Path) -> Row:
     baseline, _ = timed(
         lambda: [
             template.render(
-                org="x", recipient="x", day=date(2026, 3, 30), sections=sections, total=items, lang="zh", t=label
+                org="x",
+                recipient="x",
+                day=date(2026, 3, 30),
+                sections=sections,
+                total=items,
+                news="",
+                lang="zh",
+                t=label,
             )
             for _, items in contexts
         ]

@@ -45,7 +45,7 @@ def free_text(text: str | None) -> str | None:
 
 def one_line(text: str) -> str:
     """``text`` as one line: breaks collapsed to a space, control characters removed."""
-    return CONTROL.sub("", BREAKS.sub(" ", text)).strip()
+    return CONTROL.sub("", BREAKS.sub(" ", text))
 
 
 def markdown_text(text: str) -> str:

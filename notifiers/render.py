@@ -30,6 +30,7 @@ class Item:
     state: str
     owner: str = ""
     count: str = ""
+    fresh: bool = False  # new since the recipient's last digest
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Section:
     items: list[Item] = field(default_factory=list)
     more: int = 0
     command: str = ""
+    new: int = 0  # tasks new since the recipient's last digest
 
 
 @functools.lru_cache(maxsize=8)

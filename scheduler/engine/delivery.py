@@ -150,12 +150,17 @@ def _candidates(app: App, now: datetime, paused: set[str]) -> list[Any]:
         return list(session.execute(query).all())
 
 
-def _defer(app: App, now: datetime, rows: list[Any]) -> int:
-    """Rows whose recipient may not be disturbed now wait for their next window."""
-    later = []
+def _defer(app: App, now: datetime, rows: list[Any], windows: dict[str, Any]) -> list[int]:
+    """Rows whose recipient may not be disturbed now wait for their next window; the ids of the
+    rows that may go now."""
+    later, allowed = [], []
     for row in rows:
-        window = window_for(row.recipient, app.loaded, app.zone, app.workdays)
-        if not row.urgent and not window.allows(now):
+        window = windows.get(row.recipient)
+        if window is None:
+            window = windows[row.recipient] = window_for(row.recipient, app.loaded, app.zone, app.workdays)
+        if row.urgent or window.allows(now):
+            allowed.append(row.id)
+        else:
             later.append((row.id, window.next_allowed(now)))
     if later:
         with app.store.writing() as session:
@@ -166,7 +171,7 @@ def _defer(app: App, now: datetime, rows: list[Any]) -> int:
                     .values(next_attempt_at=when)
                     .execution_options(synchronize_session=False)
                 )
-    return len(later)
+    return allowed
 
 
 def claim_batch(app: App, ids: list[int], now: datetime) -> list[OutboxRow]:
@@ -292,17 +297,14 @@ def deliver(app: App, now: datetime, *, should_stop: Callable[[], bool] = lambda
     recorder = Recorder(app, now, report)
     pending: dict[int, Job] = {}
     paused: set[str] = set()
+    windows: dict[str, Any] = {}  # recipient → delivery window, worked out once per delivery
     try:
         while time.monotonic() < budget_end and not should_stop():
             rows = _candidates(app, now, paused)
             if not rows and not pending:
                 break
-            report.deferred += _defer(app, now, rows)
-            allowed = [
-                r.id
-                for r in rows
-                if r.urgent or window_for(r.recipient, app.loaded, app.zone, app.workdays).allows(now)
-            ]
+            allowed = _defer(app, now, rows, windows)
+            report.deferred += len(rows) - len(allowed)
             for row in claim_batch(app, allowed, now):
                 job = _job(app, row)
                 if job.channel not in gates:

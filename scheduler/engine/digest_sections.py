@@ -67,29 +67,76 @@ class Lookup:
         return row.email if row else None
 
 
-def item_of(task: TaskRow | DigestTask, lookup: Lookup, *, with_owner: bool) -> Item:
+def item_of(task: TaskRow | DigestTask, lookup: Lookup, *, with_owner: bool, fresh: bool = False) -> Item:
     """A digest line for ``task``."""
     count = f"{task.count_done}/{task.count_required}" if task.count_required > 1 else ""
     owner = lookup.person_name(task.assignee_id) if with_owner else ""
-    return Item(
-        task.key, task.title, lookup.units.get(task.unit_id, task.unit_id), task.due_on, task.state, owner, count
-    )
+    unit = lookup.units.get(task.unit_id, task.unit_id)
+    return Item(task.key, task.title, unit, task.due_on, task.state, owner, count, fresh)
+
+
+def line_item(line: Line, lookup: Lookup, lang: Lang, *, with_owner: bool) -> Item:
+    """A digest line for a task, or for the members' tasks of one rule, unit and period: the key
+    without the person, how many, and the first names (``zb1/党费/2026-01 缴纳党费：28 人（张三、李四…）``)."""
+    item = item_of(line.first, lookup, with_owner=with_owner, fresh=line.fresh)
+    if line.count == 1:
+        return item
+    names = "、".join(lookup.person_name(p) for p in line.people) + ("…" if line.count > len(line.people) else "")
+    title = t("digest.group", lang, title=item.title, count=line.count, names=names)
+    return Item(group_of(line.first), title, item.unit, item.due_on, item.state, item.owner, "", line.fresh)
 
 
 SECTIONS = ("overdue", "today", "week", "new", "chasing", "problems")
 
 
+GROUP_NAMES = 5  # names shown on a grouped line
+
+
+@dataclass
+class Line:
+    """One line of a section: a task, or the tasks of one per-member rule, unit and period."""
+
+    first: DigestTask
+    people: list[str] = field(default_factory=list)  # the first few members' ids
+    count: int = 0
+    fresh: bool = False
+
+
+def group_of(task: DigestTask) -> str:
+    """What a line gathers: a per-member task goes with the others of its rule, unit and period
+    (its key without the person), any other task stands alone."""
+    key: str = task.key
+    return key.rpartition("/")[0] if task.person_id and key.count("/") >= 3 else key
+
+
 @dataclass
 class Tally:
-    """A digest section as its tasks stream in: the first ``limit`` of them, and how many there were."""
+    """A digest section as its tasks stream in: what is new since the recipient's last digest
+    first, then the rest (each in the order they come, soonest due first), at most ``limit`` lines
+    of each, per-member tasks gathered on one line; and how many tasks there were, and new."""
 
-    rows: list[DigestTask] = field(default_factory=list)
+    fresh: dict[str, Line] = field(default_factory=dict)
+    rest: dict[str, Line] = field(default_factory=dict)
     count: int = 0
+    new: int = 0
 
-    def add(self, task: DigestTask, limit: int) -> None:
-        if len(self.rows) < limit:
-            self.rows.append(task)
+    def add(self, task: DigestTask, limit: int, *, fresh: bool) -> None:
+        group = group_of(task)
+        line = self.fresh.get(group) or self.rest.get(group)
+        target = self.fresh if fresh else self.rest
+        if line is None and len(target) < limit:
+            line = target[group] = Line(task)
+        if line is not None:
+            line.count += 1
+            line.fresh = line.fresh or fresh
+            if task.person_id and len(line.people) < GROUP_NAMES:
+                line.people.append(task.person_id)
         self.count += 1
+        self.new += fresh
+
+    def lines(self, limit: int) -> list[Line]:
+        """The lines a digest shows: the new first."""
+        return [*self.fresh.values(), *self.rest.values()][:limit]
 
 
 @dataclass
@@ -108,8 +155,11 @@ class DigestInputs:
     def __post_init__(self) -> None:
         self.week_end = self.day + timedelta(days=7)
 
+    fresh: dict[str, set[int]] = field(default_factory=dict)  # tasks with notices since the last digest
+
     def add(self, recipient: str, section: str, task: DigestTask) -> None:
-        self.sections.setdefault(recipient, {}).setdefault(section, Tally()).add(task, self.limit)
+        is_new = task.id in self.fresh.get(recipient, ())
+        self.sections.setdefault(recipient, {}).setdefault(section, Tally()).add(task, self.limit, fresh=is_new)
 
     def owned_section(self, task: DigestTask, fresh: set[int]) -> str | None:
         """The section a task of the recipient's own lands in, if any: overdue, due today, due
@@ -135,6 +185,7 @@ def digest_inputs(
     per section, keeping only what a digest shows."""
     inputs = DigestInputs(day, limit)
     fresh = {recipient: set(notified) for recipient, notified in due}
+    inputs.fresh = fresh
     people = [r.removeprefix(PERSON) for r, _ in due if r.startswith(PERSON)]
     order = (TaskRow.due_at, TaskRow.key)
     stream = {"yield_per": 2_000}
@@ -226,14 +277,16 @@ def digest_sections(
         if tally is None:
             continue
         owner = with_owner or name in ("chasing", "problems")
-        more = tally.count - len(tally.rows)
+        lines = tally.lines(inputs.limit)
+        more = tally.count - sum(line.count for line in lines)
         sections.append(
             Section(
                 name,
                 t(f"digest.{name}", lang),
-                [item_of(task, lookup, with_owner=owner) for task in tally.rows],
+                [line_item(line, lookup, lang, with_owner=owner) for line in lines],
                 more=more,
                 command=rest_command(recipient, name, problem_rules) if more else "",
+                new=tally.new,
             )
         )
     return sections

@@ -18,7 +18,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from notifiers.channels import Message
-from notifiers.render import environment, fit_for_channel, render
+from notifiers.render import Section, environment, fit_for_channel, render
 from notifiers.routing import Target, channel_url, targets_for, window_for
 from scheduler.app import App
 from scheduler.engine.digest_sections import (
@@ -31,7 +31,7 @@ from scheduler.engine.inserts import insert_new
 from scheduler.store.engine import IN_LIST, in_chunks
 from scheduler.store.models import NoticeRow, OutboxRow, TaskRow
 from workflows.calendar import local_date
-from workflows.i18n import Lang
+from workflows.i18n import Lang, t
 
 OUTBOX_TABLE = cast(Table, OutboxRow.__table__)
 
@@ -162,6 +162,21 @@ def queue_message(
     return insert_new(session, OUTBOX_TABLE, rows)
 
 
+NEWS = (("chasing", "digest.news_chasing"), ("overdue", "digest.news_overdue"), ("problems", "digest.news_problems"))
+OPENED = ("today", "week", "new")
+
+
+def news_of(sections: Sequence[Section], lang: Lang) -> str:
+    """What the subject leads with: what is new since the last digest, by kind
+    (``新增督促 2 项 · 新逾期 5 项 · 新开始 3 项 · ``), or nothing."""
+    new = {section.name: section.new for section in sections}
+    parts = [t(key, lang, count=new[name]) for name, key in NEWS if new.get(name)]
+    opened = sum(new.get(name, 0) for name in OPENED)
+    if opened:
+        parts.append(t("digest.news_opened", lang, count=opened))
+    return "".join(f"{part} · " for part in parts)
+
+
 def digest_time(app: App) -> time:
     """The configured local time of the daily digest."""
     return time.fromisoformat(app.loaded.config.notify.digest_time)
@@ -200,13 +215,14 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
             sections = digest_sections(recipient, lookup, lang, inputs, problem_rules)
             if not sections:
                 continue
-            total = sum(len(s.items) + s.more for s in sections)
+            total = sum(inputs.sections[recipient][s.name].count for s in sections)
             context = {
                 "org": app.loaded.config.org.name,
                 "recipient": lookup.recipient_name(recipient),
                 "day": day,
                 "sections": sections,
                 "total": total,
+                "news": news_of(sections, lang),
                 "lang": lang,
             }
             message = render(env, lang, "digest", context)

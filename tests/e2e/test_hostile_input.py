@@ -65,6 +65,7 @@ def test_markdown_typed_into_a_problem_is_no_link_in_the_digest() -> None:
         "recipient": "张伟",
         "day": date(2026, 3, 6),
         "total": 1,
+        "news": "",
         "sections": [Section(name="problems", title="整改", items=[item])],
         "lang": "zh",
     }

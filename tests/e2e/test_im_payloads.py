@@ -61,14 +61,14 @@ def test_digest_reaches_wecom_dingtalk_and_feishu_bots(example_config: Path, pla
     tick(app, beijing("2026-03-02 08:00"))
     tick(app, beijing("2026-03-02 08:30"))
     by_host = {call["url"].split("/")[2]: call for call in platform.calls}
-    title = "【zhibu】某局机关党委：4 项工作提醒（2026-03-02）"
+    title = "【zhibu】某局机关党委：新开始 4 项 · 4 项工作提醒（2026-03-02）"  # all of them new on the first morning
 
     wecom = by_host["qyapi.weixin.qq.com"]
     assert wecom["url"] == f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={WECOM_KEY}"
     assert wecom["payload"]["msgtype"] == "text"
     content = wecom["payload"]["text"]["content"]
     assert content.startswith(title)
-    assert "- `zb2/支委会/2026-03` 支部委员会会议 · 第二党支部（业务科室） · 截止 2026-03-31" in content
+    assert "- `zb2/支委会/2026-03` 【新】支部委员会会议 · 第二党支部（业务科室） · 截止 2026-03-31" in content
     assert len(content.encode("utf-8")) <= 2048
 
     ding = by_host["oapi.dingtalk.com"]
@@ -99,6 +99,7 @@ def test_a_long_digest_is_cut_to_the_wecom_limit_with_a_count(platform: FakePlat
             "day": date(2026, 4, 1),
             "sections": [Section("overdue", "已逾期", items)],
             "total": 300,
+            "news": "",
             "lang": "zh",
         },
     )

@@ -51,7 +51,9 @@ def test_daily_digest_arrives_by_email_in_chinese_once_a_day(
     assert sorted(r for mail in smtp.received for r in mail.recipients) == sorted(PEOPLE_WITH_EMAIL)
     [mail] = [m for m in smtp.received if m.recipients == ["zhangwei@example.org"]]
     assert mail.sender == "zhibu@example.org"
-    assert mail.subject == "【zhibu】某局机关党委：4 项工作提醒（2026-03-02）"
+    assert (
+        mail.subject == "【zhibu】某局机关党委：新开始 4 项 · 4 项工作提醒（2026-03-02）"
+    )  # the subject leads with what is new
     text, html = mail.part("plain"), mail.part("html")
     assert text.startswith("张伟，您好：")
     for key in ("zb1/主题党日/2026-03", "zb1/支委会/2026-03", "zb1/党员大会/2026Q1", "zb1/党课/2026Q1"):
@@ -64,8 +66,9 @@ def test_daily_digest_arrives_by_email_in_chinese_once_a_day(
     [hook] = webhook.hits
     payload = hook.json()
     assert hook.path == "/zhibu"
-    assert payload["title"] == "【zhibu】某局机关党委：7 项工作提醒（2026-03-02）"
-    assert "zb1/党费/2026Q1/wuxia" in payload["message"]  # lina collects zb1's dues
+    assert payload["title"].endswith("7 项工作提醒（2026-03-02）")
+    # lina collects zb1's dues: the members' tasks are one line, with how many and the first names
+    assert "- zb1/党费/2026Q1  【新】缴纳党费：7 人（" in payload["message"]
 
     tick(notifying, beijing("2026-03-02 09:00"))
     tick(notifying, beijing("2026-03-02 17:00"))
@@ -221,7 +224,7 @@ def test_unit_group_channel_gets_its_units_escalations(
     [message] = group
     assert message["message"].startswith("hook，您好：")
     assert (
-        "- zb3/支委会/2026-03  支部委员会会议（第三党支部（离退休），截止 2026-03-31，负责人 郭庆）"
+        "- zb3/支委会/2026-03  【新】支部委员会会议（第三党支部（离退休），截止 2026-03-31，负责人 郭庆）"
         in message["message"]
     )
     assert "zb1/" not in message["message"]  # a group hears about its own unit only
@@ -290,5 +293,5 @@ def test_a_long_section_lists_the_first_tasks_and_the_command_for_the_rest(
     listed_lines = text.count("\n- ")
     counted = sum(int(n) for n in re.findall(r"……另有 (\d+) 项", text))
     assert listed_lines == 4  # overdue, this week, new, chasing: one each
-    assert f"：{listed_lines + counted} 项工作提醒" in mail.subject  # the subject counts every task
+    assert f" {listed_lines + counted} 项工作提醒" in mail.subject  # the subject counts every task
     app.store.close()
