@@ -229,7 +229,7 @@ class Recorder:
                     session.execute(
                         update(OutboxRow)
                         .where(OutboxRow.id.in_(self.sent[chunk : chunk + 500]), OutboxRow.status == SENDING)
-                        .values(status=SENT, sent_at=self.now, last_error=None, claimed_by=None)
+                        .values(status=SENT, sent_at=self.now, last_error=None)  # claimed_by says who sent it
                         .execution_options(synchronize_session=False)
                     )
             self.sent = []
@@ -241,7 +241,7 @@ class Recorder:
             self.flush()
 
     def settle(self, job: Job, result: SendResult | None, *, timed_out: bool = False) -> None:
-        values: dict[str, object] = {"claimed_by": None}
+        values: dict[str, object] = {}
         if result is None:  # not sent at all: back in the queue as it was
             values.update(status=QUEUED, attempts=OutboxRow.attempts - 1)
             self.report.deferred += 1
