@@ -48,6 +48,7 @@ class DigestReport:
 
     recipients: int = 0
     messages: int = 0
+    superseded: int = 0  # unsent digests of earlier days replaced by today's
 
 
 def _waiting(session: Session) -> list[str]:
@@ -67,6 +68,42 @@ def _pending(session: Session, recipients: Sequence[str]) -> dict[str, list[int]
         for recipient, task_id in rows:
             pending.setdefault(recipient, []).append(task_id)
     return pending
+
+
+SUPERSEDED = "superseded"
+
+
+def supersede_unsent(session: Session, recipients: Sequence[str], day: date) -> int:
+    """A digest of an earlier day still waiting to go out (its channel was down) is replaced by
+    today's: it is marked superseded and what it carried counts as new again, so today's digest
+    holds both and the person gets one message, not two. Returns the digests replaced."""
+    replaced = 0
+    for chunk in in_chunks(recipients):
+        stale = session.execute(
+            select(OutboxRow.id, OutboxRow.recipient, OutboxRow.day).where(
+                OutboxRow.recipient.in_(chunk),
+                OutboxRow.kind == "digest",
+                OutboxRow.status == "queued",
+                OutboxRow.day < day,
+            )
+        ).all()
+        if not stale:
+            continue
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_([row.id for row in stale]), OutboxRow.status == "queued")
+            .values(status=SUPERSEDED, last_error=f"replaced by the digest of {day.isoformat()}")
+            .execution_options(synchronize_session=False)
+        )
+        for recipient, old_day in {(row.recipient, row.day) for row in stale}:
+            session.execute(
+                update(NoticeRow)
+                .where(NoticeRow.recipient == recipient, NoticeRow.digest_day == old_day)
+                .values(digest_day=None)
+                .execution_options(synchronize_session=False)
+            )
+        replaced += len({row.recipient for row in stale})
+    return replaced
 
 
 def _with_digest(session: Session, day: date) -> set[str]:
@@ -208,6 +245,7 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
     # a batch of recipients at a time, each section tallied as its rows stream in: a morning after an
     # outage (or in an org where nothing is marked done) can owe digests over a year of overdue work
     for batch in in_chunks(due, DIGEST_BATCH):
+        report.superseded += supersede_unsent(session, batch, day)
         pending = _pending(session, batch)
         batch_due = [(recipient, pending.get(recipient, [])) for recipient in batch]
         inputs = digest_inputs(session, batch_due, problem_rules, day, limit)
