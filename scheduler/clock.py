@@ -127,9 +127,19 @@ def parse_instant(text: str, zone: ZoneInfo) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def parse_date(text: str) -> date:
-    """Parse ``YYYY-MM-DD``."""
+_TYPED_DATE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(text: str, today: date | None = None) -> date:
+    """A date as secretaries type it: ``2026-04-02``, ``2026/4/2``, ``2026.4.2``, ``2026年4月2日``,
+    or ``4月2日`` (in the year of ``today``, when given)."""
     value = text.strip()
+    typed = _TYPED_DATE.match(value)
+    if typed:
+        value = f"{int(typed[1]):04d}-{int(typed[2]):02d}-{int(typed[3]):02d}"
+    elif (month_day := _MONTH_DAY.match(value)) and today is not None:
+        value = f"{today.year:04d}-{int(month_day[1]):02d}-{int(month_day[2]):02d}"
     if not _DATE_ONLY.match(value):
         raise UsageError("time.bad_date", value=text)
     try:

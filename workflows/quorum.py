@@ -46,13 +46,30 @@ class QuorumVerdict:
 
 
 def _match(names: Sequence[str], people: Sequence[Person], unit_id: str) -> list[Person]:
-    by_key = {p.id: p for p in people} | {p.name: p for p in people}
-    found = []
-    for name in names:
-        person = by_key.get(name.strip())
+    """The people named (by id or name); every unknown name reported at once, and a name two
+    people share refused rather than guessed."""
+    by_id = {p.id: p for p in people}
+    by_name: dict[str, list[Person]] = {}
+    for someone in people:
+        by_name.setdefault(someone.name, []).append(someone)
+    found: list[Person] = []
+    unknown: list[str] = []
+    ambiguous: list[str] = []
+    for raw in names:
+        name = raw.strip()
+        named = by_name.get(name, [])
+        if name not in by_id and len(named) > 1:
+            ambiguous.append(f"{name}（{'、'.join(p.id for p in named)}）")
+            continue
+        person: Person | None = by_id.get(name) or (named[0] if named else None)
         if person is None:
-            raise UsageError("task.unknown_attendee", name=name, unit=unit_id)
-        found.append(person)
+            unknown.append(name)
+        else:
+            found.append(person)
+    if ambiguous:
+        raise UsageError("task.ambiguous_attendee", names="、".join(ambiguous), unit=unit_id)
+    if unknown:
+        raise UsageError("task.unknown_attendee", name="、".join(unknown), unit=unit_id)
     return found
 
 
@@ -81,6 +98,8 @@ def check_quorum(kind: QuorumKind, roster: Roster, unit_id: str, attendance: Att
         low = high = voting_expected - len({p.id for p in away if p.id in voter_ids})
     elif attendance.attendees is not None:
         present = attendance.attendees
+        if present > expected:
+            raise UsageError("task.too_many_attendees", present=present, expected=expected, unit=unit_id)
         non_voters = expected - voting_expected
         # A bare head count does not say how many were probationary: bound the voters.
         low, high = max(0, present - non_voters), min(present, voting_expected)

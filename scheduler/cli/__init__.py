@@ -135,8 +135,7 @@ class ZhibuGroup(TranslatedGroup):
             from scheduler.store.engine import store_error
 
             cli = ctx.find_object(Cli)
-            url = cli.db_url or str(cli.config_path) if cli else "?"
-            wrapped = store_error(url, error)
+            wrapped = store_error(cli.store_url() if cli else "?", error)
             click.echo(wrapped.message(cli.lang if cli else "zh"), err=True)
             ctx.exit(wrapped.exit_code)
 

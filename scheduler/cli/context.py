@@ -69,6 +69,15 @@ class Cli:
             self._app = open_app(self.config_path, self.db_url)
         return self._app
 
+    def store_url(self) -> str:
+        """The store's URL as this command line names it (for messages about the store)."""
+        if self._app is not None:
+            return self._app.store.url
+        essentials = self.essentials()
+        if essentials is None:
+            return self.db_url or "?"
+        return chosen_url(essentials.store_url, essentials.directory, self.db_url)
+
     def essentials(self) -> Essentials | None:
         """Store URL, language and zone read from the config file without validating it all."""
         if self._essentials is None:

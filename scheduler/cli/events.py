@@ -32,8 +32,9 @@ def event_add(
     cli: Cli, kind: str, who: str, on_text: str | None, note: str | None, by: str | None, now_text: str | None
 ) -> None:
     """Record an event (e.g."""
-    on = parse_date(on_text) if on_text else None
-    result = add_event(cli.app(), operator(by), cli.now(now_text), kind, who, on=on, note=note)
+    app, now = cli.app(), cli.now(now_text)
+    on = parse_date(on_text, today=now.astimezone(app.zone).date()) if on_text else None
+    result = add_event(app, operator(by), now, kind, who, on=on, note=note)
     name = EVENT_NAMES.get(result.kind, (result.kind, result.kind))[0 if cli.lang == "zh" else 1]
     cli.echo(cli.t("event.recorded", id=result.id, kind=name, who=result.person_id, on=result.on))
     for key, due in result.tasks:

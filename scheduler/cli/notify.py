@@ -8,6 +8,7 @@ from scheduler.actions.outbox import retry
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import json_option, now_option, pass_cli
 from scheduler.cli.translated import command, group
+from scheduler.engine.digests import SUPERSEDED, UNREACHABLE
 from scheduler.engine.outbox import FAILED, QUEUED, SENDING, SENT
 from scheduler.reports.text import table, to_json
 from scheduler.service.probe import send_test
@@ -43,7 +44,7 @@ def outbox() -> None:
 
 @outbox.command("list")
 @click.option("--failed", is_flag=True, help="Only failed messages")
-@click.option("--status", "status_filter", type=click.Choice([QUEUED, SENDING, SENT, FAILED]), help="Only this status")
+@click.option("--status", "status_filter", type=click.Choice([QUEUED, SENDING, SENT, FAILED, UNREACHABLE, SUPERSEDED]), help="Only this status")
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows")
 @json_option
 @pass_cli
@@ -118,6 +119,8 @@ def status(cli: Cli, now_text: str | None, as_json: bool) -> None:
             "status.tasks", open=data["tasks"][OPEN], due_soon=data["tasks"][DUE_SOON], overdue=data["tasks"][OVERDUE]
         )
     )
+    if data["unreachable"]:
+        cli.warn(cli.t("status.unreachable", count=len(data["unreachable"]), who="、".join(data["unreachable"][:10])))
     if data["paused_channels"]:
         cli.warn(cli.t("status.paused", channels="、".join(data["paused_channels"])))
     if data["recent_failures"]:

@@ -71,13 +71,13 @@ def done(
     app = cli.app()
     now = cli.now(now_text)
     request = DoneRequest(
-        on=parse_date(on_text) if on_text else None,
+        on=parse_date(on_text, today=now.astimezone(app.zone).date()) if on_text else None,
         attendance=Attendance(attendees=attendees, present=_names(present), absent=_names(absent)),
         note=note,
         attachments=attachments,
         amount=parse_amount(amount) if amount is not None else None,
     )
-    fix = parse_date(fix_by) if fix_by else None
+    fix = parse_date(fix_by, today=now.astimezone(app.zone).date()) if fix_by else None
     result = recording.done(app, operator(by), now, key, request, problems=problems, fix_by=fix)
     print_done(cli, result)
 

@@ -71,6 +71,7 @@ def _pending(session: Session, recipients: Sequence[str]) -> dict[str, list[int]
 
 
 SUPERSEDED = "superseded"
+UNREACHABLE = "unreachable"  # nobody to send it to: said once, not counted as a delivery failure
 
 
 def supersede_unsent(session: Session, recipients: Sequence[str], day: date) -> int:
@@ -139,7 +140,7 @@ def outbox_values(
         "body_html": message.html,
         "body_markdown": message.markdown,
         "items": items,
-        "status": "failed" if failed else "queued",
+        "status": UNREACHABLE if failed else "queued",
         "attempts": 0,
         "next_attempt_at": now,
         "last_error": failed,
@@ -181,7 +182,7 @@ def queue_message(
             )
         )
     if not rows:
-        reason = f"no channel reaches {recipient}: give them an email address and set [notify] email_channel, or add channels"
+        reason = f"未发送：没有渠道能送达 {recipient}（请为其填写 email 并设置 [notify] email_channel，或为其配置渠道）/ not sent: no channel reaches {recipient}"
         rows.append(
             outbox_values(
                 key=f"{key}/{NO_CHANNEL}",

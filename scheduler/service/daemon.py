@@ -234,7 +234,7 @@ class Daemon:
         """Re-read the config and have a child validate it; keep the old one when it is invalid."""
         systemd.notify("RELOADING=1")
         try:
-            text = self.config_path.read_text(encoding="utf-8")
+            text = self.config_path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             outcome = Outcome(False, {}, f"{self.config_path}: {error}")
         else:
@@ -352,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup(args.log_format)
     daemon = Daemon(
         config_path=args.config,
-        config_text=args.config.read_text(encoding="utf-8"),
+        config_text=args.config.read_text(encoding="utf-8-sig"),
         settings=Settings(**args.settings),
         db_url=os.environ.get(DB_ENV) or None,
         lang=args.lang,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.app import App
 from scheduler.engine.delivery import DELIVERY_META
+from scheduler.engine.digests import UNREACHABLE
 from scheduler.engine.outbox import FAILED, QUEUED, SENDING, SENT
 from scheduler.engine.tick import TICK_META
 from scheduler.store.migrations import SCHEMA_HEAD
@@ -64,7 +65,11 @@ def status_data(session: Session) -> dict[str, Any]:
     )
     tick_row = session.get(MetaRow, TICK_META)
     delivery = session.get(MetaRow, DELIVERY_META)
+    unreachable = session.scalars(
+        select(OutboxRow.recipient).where(OutboxRow.status == UNREACHABLE).distinct().limit(100)
+    ).all()
     return {
+        "unreachable": list(unreachable),
         "paused_channels": list((delivery.value if delivery else {}).get("paused", [])),
         "last_tick": datetime.fromisoformat(tick_row.value["at"]) if tick_row else None,
         "queue": {state: counts.get(state, 0) for state in (QUEUED, SENDING, SENT, FAILED)},

@@ -234,6 +234,8 @@ def open_store(url: str, *, create: bool = True) -> Store:
     if revision is None and create:
         upgrade_schema(store)
     elif revision is not None and revision != SCHEMA_HEAD:
+        if revision.isdigit() and SCHEMA_HEAD.isdigit() and int(revision) > int(SCHEMA_HEAD):
+            raise StoreError("store.newer", current=revision, head=SCHEMA_HEAD)  # db upgrade cannot help
         raise StoreError("store.outdated", current=revision, head=SCHEMA_HEAD)
     return store
 
@@ -245,6 +247,8 @@ def upgrade_schema(store: Store) -> tuple[str | None, str]:
     from scheduler.store.migrations import alembic_config
 
     before = store.schema_revision()
+    if before and before.isdigit() and int(before) > int(SCHEMA_HEAD):
+        raise StoreError("store.newer", current=before, head=SCHEMA_HEAD)
     try:
         with store.engine.begin() as connection:
             if connection.dialect.name == "postgresql":

@@ -52,7 +52,7 @@ def read_essentials(path: Path) -> Essentials | None:
     or a value is not what the schema allows (the caller then validates it all, which names
     the problem)."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     org, store = raw.get("org", {}), raw.get("store", {})

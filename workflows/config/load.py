@@ -365,9 +365,11 @@ def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = 
 def load_config(path: Path, *, check_channel: ChannelCheck | None = None) -> LoadedConfig:
     """Read and validate the config file at ``path`` (``check_channel`` as for :func:`parse_config`)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write, is fine
     except FileNotFoundError:
         raise ConfigError(path, [ConfigIssue((), "config.not_found", {"path": path})]) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        raise ConfigError(path, [ConfigIssue((), "config.encoding", {"path": path})]) from None
+    except OSError as error:
         raise ConfigError(path, [ConfigIssue((), "config.env_file", {"path": path, "reason": error})]) from None
     return parse_config(text, path.resolve(), check_channel=check_channel)

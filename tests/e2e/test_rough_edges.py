@@ -1,0 +1,78 @@
+"""Input as new users type it: each gets a clear answer, Chinese first, exit 2 when it is bad
+input, and changes nothing; never a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scheduler.store.migrations import SCHEMA_HEAD
+from tests.conftest import CliRun
+
+
+def completions(config: Path) -> int:
+    with sqlite3.connect(config.parent / "zhibu.db") as connection:
+        return int(connection.execute("SELECT count(*) FROM completion").fetchone()[0])
+
+
+@pytest.fixture
+def synced(zhibu: CliRun, example_config: Path) -> Path:
+    assert zhibu("sync", "--now", "2026-04-01T09:00").exit_code == 0
+    return example_config
+
+
+@pytest.mark.parametrize("typed", ["2026/4/2", "2026.4.2", "2026年4月2日", "4月2日"])
+def test_dates_as_secretaries_type_them(zhibu: CliRun, synced: Path, typed: str) -> None:
+    done = zhibu("done", "zb1/支委会/2026-04", "--on", typed, "--now", "2026-04-03T10:00")
+    assert done.exit_code == 0, done.output
+    assert "2026-04-02" in done.output
+
+
+def test_a_key_pasted_with_its_full_stop_is_found(zhibu: CliRun, synced: Path) -> None:
+    assert zhibu("done", "【zb1/支委会/2026-04】。", "--now", "2026-04-03T10:00").exit_code == 0
+
+
+def test_more_present_than_expected_is_refused(zhibu: CliRun, synced: Path) -> None:
+    refused = zhibu("done", "zb1/党员大会/2026Q2", "--attendees", "99", "--now", "2026-04-03T10:00")
+    assert refused.exit_code == 2
+    assert "多于" in refused.output
+    assert completions(synced) == 0
+
+
+def test_every_unknown_name_is_named_at_once(zhibu: CliRun, synced: Path) -> None:
+    refused = zhibu("done", "zb1/支委会/2026-04", "--present", "张伟,无此人,查无此人", "--now", "2026-04-03T10:00")
+    assert refused.exit_code == 2
+    assert "无此人" in refused.output
+    assert "查无此人" in refused.output
+    assert completions(synced) == 0
+
+
+def test_a_config_saved_with_a_bom_is_read(zhibu: CliRun, example_config: Path) -> None:
+    example_config.write_bytes(b"\xef\xbb\xbf" + example_config.read_bytes())
+    assert zhibu("check").exit_code == 0
+
+
+def test_a_gbk_config_says_how_to_save_it(zhibu: CliRun, example_config: Path) -> None:
+    example_config.write_bytes(example_config.read_text(encoding="utf-8").encode("gbk"))
+    checked = zhibu("check")
+    assert checked.exit_code == 2
+    assert "UTF-8" in checked.output
+    assert "Traceback" not in checked.output
+
+
+def test_no_config_points_to_init(zhibu: CliRun, tmp_path: Path) -> None:
+    missing = zhibu("check", config=tmp_path / "nowhere.toml")
+    assert missing.exit_code == 2
+    assert "zhibu init" in missing.output
+
+
+def test_a_store_from_a_newer_zhibu_says_so(zhibu: CliRun, synced: Path) -> None:
+    newer = f"{int(SCHEMA_HEAD) + 1:04d}"
+    with sqlite3.connect(synced.parent / "zhibu.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = ?", (newer,))
+    for args in (("list",), ("db", "upgrade"), ("done", "zb1/支委会/2026-04")):
+        answer = zhibu(*args)
+        assert answer.exit_code == 3, args
+        assert "更新版本的 zhibu" in answer.output, args
