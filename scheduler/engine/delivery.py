@@ -75,7 +75,8 @@ class Job:
     channel: str
     recipient: str
     address: str | None
-    url: str | None
+    url: str | None  # the channel's URL for this recipient
+    base: str | None  # the channel's own URL (one SMTP connection serves all its recipients)
     message: Message
     attempts: int
     urgent: bool
@@ -114,10 +115,10 @@ class Senders:
             job.started = time.monotonic()
             if job.url is None:
                 return SendResult(False, f"channel '{job.channel}' is not in the config any more", permanent=True)
-            if channel_kind(job.url) == "email" and job.address:
-                connection = connections.get(job.url)
+            if channel_kind(job.url) == "email" and job.address and job.base:
+                connection = connections.get(job.channel)
                 if connection is None:
-                    connection = connections[job.url] = SmtpConnection(job.url, self.timeout)
+                    connection = connections[job.channel] = SmtpConnection(job.base, self.timeout)
                 return connection.send(job.message, job.address)
             return send(with_timeouts(job.url, self.timeout), job.message)
 
@@ -198,7 +199,8 @@ def claim_batch(app: App, ids: list[int], now: datetime) -> list[OutboxRow]:
 def _job(app: App, row: OutboxRow) -> Job:
     url = channel_url(app.loaded, Target(row.channel, row.address))
     message = Message(row.title, row.body_text, row.body_html, row.body_markdown)
-    return Job(row.id, row.channel, row.recipient, row.address, url, message, row.attempts, row.urgent)
+    base = app.loaded.channel_urls.get(row.channel)
+    return Job(row.id, row.channel, row.recipient, row.address, url, base, message, row.attempts, row.urgent)
 
 
 def _gate(app: App, url: str | None, per_channel: int) -> Gate:

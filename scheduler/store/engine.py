@@ -255,9 +255,10 @@ def upgrade_schema(store: Store) -> tuple[str | None, str]:
                 # two processes starting on an empty database take turns; the second finds head
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             command.upgrade(alembic_config(connection), "head")
-            if before is None:  # a new store: what it is, for good
-                from scheduler.store.models import MetaRow
+            from scheduler.store.models import MetaRow
 
+            found = connection.execute(text("SELECT 1 FROM meta WHERE key = :key"), {"key": MODE_META}).first()
+            if before is None and found is None:  # a new store: what it is, for good (once: two may race here)
                 value = {"mode": creation_mode(), "created_at": datetime.now(UTC).isoformat()}
                 connection.execute(insert(MetaRow).values(key=MODE_META, value=value))
     except (OperationalError, DBAPIError) as error:
