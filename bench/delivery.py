@@ -70,30 +70,23 @@ def bench_delivery(size: Size, work: Path) -> Row:
         config.write_text(text, encoding="utf-8")
         app = _compose(config, morning)
         with app.store.reading() as session:
-            rows = list(session.query(OutboxRow).filter(OutboxRow.status == "queued"))
-            mails = [
-                (
-                    row.address or "",
-                    build(
-                        Message(row.title, row.body_text, row.body_html, row.body_markdown),
-                        "zhibu@example.org",
-                        "zhibu",
-                        row.address or "",
-                    ),
-                )
-                for row in rows
+            rows = [
+                (row.address or "", Message(row.title, row.body_text, row.body_html, row.body_markdown))
+                for row in session.query(OutboxRow).filter(OutboxRow.status == "queued")
             ]
 
-        def raw() -> None:
+        def raw() -> None:  # the same messages, built the same way, over one connection
             with smtplib.SMTP("127.0.0.1", sink.port, timeout=30) as client:
-                for address, mail in mails:
+                for address, message in rows:
+                    mail = build(message, "zhibu@example.org", "zhibu", address)
                     client.send_message(mail, from_addr="zhibu@example.org", to_addrs=[address])
 
         baseline, _ = timed(raw)
-        received_raw = sink.count
         elapsed, report = timed(lambda: deliver(app, morning))
-        received = sink.count - received_raw
         app.store.close()
+        received = sink.received()
+    received_raw = len(rows)
+    mails = rows
     count = len(mails)
     zhibu_rate = report.sent / elapsed if elapsed else 0.0
     raw_rate = received_raw / baseline if baseline else 0.0
@@ -108,5 +101,5 @@ def bench_delivery(size: Size, work: Path) -> Row:
         f"raw smtplib, one connection: {received_raw:,} in {baseline:.1f} s ({raw_rate:,.0f}/s)",
         f"{ratio:.1f}× the raw rate",
         f"≥ 1× and ≥ 100/s {met}; city within 5 min; province within 60 min",
-        "zhibu: claims in batches, 8 sender threads over reused SMTP connections, a store write per answer",
+        "zhibu: claims in batches, sender threads over reused SMTP connections, sent rows marked in batches",
     )
