@@ -34,7 +34,7 @@ MARKDOWN = str.maketrans(
         "\\": "＼",
     }
 )
-KEEP = frozenset({"key", "command", "state", "name"})  # zhibu's own words: keys people paste, commands
+KEEP = frozenset({"key", "command", "state", "name", "link"})  # zhibu's own words: keys people paste, commands
 
 
 def free_text(text: str | None) -> str | None:

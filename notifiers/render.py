@@ -31,6 +31,7 @@ class Item:
     owner: str = ""
     count: str = ""
     fresh: bool = False  # new since the recipient's last digest
+    link: str = ""  # the task's page, signed for the recipient (personal digests only)
 
 
 @dataclass

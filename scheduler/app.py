@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from notifiers.channels import channel_problem
 from scheduler.store.engine import Store, open_store
+from scheduler.store.links import Links
 from scheduler.store.urls import chosen_url, sqlite_file
 from workflows.calendar import WorkCalendar, work_calendar
 from workflows.config.load import LoadedConfig, load_config, parse_config
@@ -56,6 +57,18 @@ class App:
     def unit_channels(self) -> dict[str, str]:
         """Each unit's group channel, by unit id."""
         return {unit.id: unit.channel for unit in self.loaded.config.units if unit.channel}
+
+    @cached_property
+    def state_dir(self) -> Path:
+        """Where the store keeps its files: beside the SQLite file, else beside the config."""
+        database = sqlite_file(self.store.url)
+        return database.parent if database else self.loaded.directory
+
+    @cached_property
+    def links(self) -> Links | None:
+        """Signed task links for personal digests, when ``[web] base_url`` is set."""
+        web = self.loaded.config.web
+        return Links(self.state_dir, web.base_url, web.link_days) if web.base_url else None
 
     @cached_property
     def evidence_dir(self) -> Path:

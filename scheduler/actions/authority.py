@@ -59,6 +59,11 @@ def identify(session: Session, operator: Operator, app: App | None = None) -> tu
     """The person the operator's login belongs to; refused when it belongs to nobody. A login the
     config gives someone the store has not seen yet (a new store, an edited config) brings the
     config's units and people into the store first."""
+    if operator.via_link and operator.person_id:  # the link's signature said who: no login to look up
+        linked = session.get(PersonRow, operator.person_id)
+        if linked is None or not linked.active:
+            raise NotAllowedError("auth.unknown_login", login=operator.login)
+        return operator.as_person(linked.id, linked.name), _seat(linked)
     row = _find(session, operator.login)
     if row is None and app is not None and any(operator.login in p.login for p in app.loaded.config.people):
         sync_directory(session, app.loaded.config, clock.now())

@@ -22,6 +22,7 @@ class Operator:
     on_behalf_of: str | None = None
     person_id: str | None = None
     name: str | None = None
+    via_link: bool = False  # the person a signed link was issued to (login is ``link:ID``)
 
     @property
     def label(self) -> str:
@@ -56,3 +57,8 @@ def kernel_operator(on_behalf_of: str | None = None) -> Operator:
     service's socket, of the peer's uid — whatever the environment says."""
     uid = _peer_uid if _peer_uid is not None else os.getuid()
     return Operator(login=login_of_uid(uid), on_behalf_of=on_behalf_of or None)
+
+
+def link_operator(person_id: str) -> Operator:
+    """The operator of a write made through a signed link: the person it was issued to."""
+    return Operator(login=f"link:{person_id}", person_id=person_id, via_link=True)

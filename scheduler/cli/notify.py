@@ -44,7 +44,12 @@ def outbox() -> None:
 
 @outbox.command("list")
 @click.option("--failed", is_flag=True, help="Only failed messages")
-@click.option("--status", "status_filter", type=click.Choice([QUEUED, SENDING, SENT, FAILED, UNREACHABLE, SUPERSEDED]), help="Only this status")
+@click.option(
+    "--status",
+    "status_filter",
+    type=click.Choice([QUEUED, SENDING, SENT, FAILED, UNREACHABLE, SUPERSEDED]),
+    help="Only this status",
+)
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows")
 @json_option
 @pass_cli

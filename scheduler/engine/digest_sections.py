@@ -3,6 +3,7 @@ line of a task, and the tasks of a batch of recipients read in one pass."""
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from notifiers.render import Item, Section
 from scheduler.store.engine import in_chunks
+from scheduler.store.links import Links
 from scheduler.store.models import NoticeRow, PersonRow, TaskRow, UnitRow
 from scheduler.store.states import ACTIVE_STATES, OVERDUE
 from workflows.i18n import Lang, t
@@ -264,7 +266,12 @@ def rest_command(recipient: str, section: str, problem_rules: Sequence[str]) -> 
 
 
 def digest_sections(
-    recipient: str, lookup: Lookup, lang: Lang, inputs: DigestInputs, problem_rules: Sequence[str] = ()
+    recipient: str,
+    lookup: Lookup,
+    lang: Lang,
+    inputs: DigestInputs,
+    problem_rules: Sequence[str] = (),
+    links: Links | None = None,
 ) -> list[Section]:
     """The sections of ``recipient``'s digest: overdue, today, this week, new, chasing, and the
     problems they found that are not closed yet; a section with more tasks than a digest lists
@@ -283,10 +290,17 @@ def digest_sections(
             Section(
                 name,
                 t(f"digest.{name}", lang),
-                [line_item(line, lookup, lang, with_owner=owner) for line in lines],
+                [_linked(line_item(line, lookup, lang, with_owner=owner), line, recipient, links) for line in lines],
                 more=more,
                 command=rest_command(recipient, name, problem_rules) if more else "",
                 new=tally.new,
             )
         )
     return sections
+
+
+def _linked(item: Item, line: Line, recipient: str, links: Links | None) -> Item:
+    """The item with its task's signed link, in a person's own digest (never a group channel's)."""
+    if links is None or line.count > 1 or not recipient.startswith(PERSON):
+        return item
+    return dataclasses.replace(item, link=links.url(recipient.removeprefix(PERSON), item.key))

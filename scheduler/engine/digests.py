@@ -251,7 +251,7 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
         batch_due = [(recipient, pending.get(recipient, [])) for recipient in batch]
         inputs = digest_inputs(session, batch_due, problem_rules, day, limit)
         for recipient in batch:
-            sections = digest_sections(recipient, lookup, lang, inputs, problem_rules)
+            sections = digest_sections(recipient, lookup, lang, inputs, problem_rules, app.links)
             if not sections:
                 continue
             total = sum(inputs.sections[recipient][s.name].count for s in sections)

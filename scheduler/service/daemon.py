@@ -60,6 +60,7 @@ class Settings:
     tick_budget: float = 240.0  # real seconds a tick's process may run before it is killed
     socket: str = ""  # the Unix socket operators send commands through ("" none)
     socket_group: str = "zhibu"
+    web: str = ""  # the task page's address ("" none): served by a process of its own
 
     @classmethod
     def of(cls, loaded: LoadedConfig, db_url: str | None) -> Settings:
@@ -76,6 +77,7 @@ class Settings:
             tick_budget=config.daemon.tick_budget.total_seconds(),
             socket=str((loaded.directory / config.daemon.socket).resolve()) if config.daemon.socket else "",
             socket_group=config.daemon.socket_group,
+            web=config.web.listen,
         )
 
 
@@ -163,6 +165,7 @@ class Daemon:
         self._one_tick_at_a_time = threading.Lock()
         self._shutdown: threading.Thread | None = None
         self.listener: Listener | None = None
+        self.web_process: subprocess.Popen[bytes] | None = None
         if self.settings.socket:
             command = worker_command(self.config_path)
             self.listener = Listener(Path(self.settings.socket), self.settings.socket_group, command, dict(os.environ))
@@ -266,6 +269,8 @@ class Daemon:
         self.stop_requested.set()
         if self.listener is not None:
             self.listener.stop()
+        if self.web_process is not None:
+            self.web_process.terminate()
         for child in list(self.children):
             child.send_signal(signal.SIGTERM)  # it finishes the message in progress, then ends
         self._shutdown = threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True})
@@ -294,6 +299,12 @@ class Daemon:
         if period:
             self.scheduler.add_job(self.watchdog, "interval", seconds=period / 2, id="watchdog", **options)
 
+    def start_web(self) -> None:
+        """The task page in a process of its own: if it fails, the timer goes on."""
+        command = [sys.executable, "-m", "scheduler.service.web", "--config", str(self.config_path)]
+        self.web_process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        log.info("task page at %s (pid %d)", self.settings.web, self.web_process.pid)
+
     def run(self) -> int:
         """Serve until stopped; returns the exit code."""
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -307,6 +318,8 @@ class Daemon:
         )
         if self.listener is not None:
             self.listener.start()
+        if self.settings.web:
+            self.start_web()
         systemd.notify("READY=1", "STATUS=starting")
         self.scheduler.start()
         if self._shutdown is not None:

@@ -21,7 +21,9 @@ _WRAPPERS = "\"'`“”‘’「」『』【】[]()（）<>《》"
 
 def normalize_key(text: str) -> str:
     """Clean a pasted key: trim wrappers and spaces, full-width slashes to ``/``, drop ``#``."""
-    value = text.strip().rstrip("。.，,；;！!").strip().strip(_WRAPPERS).strip()  # a key pasted with its sentence's stop
+    value = (
+        text.strip().rstrip("。.，,；;！!").strip().strip(_WRAPPERS).strip()
+    )  # a key pasted with its sentence's stop
     value = value.replace("／", "/").replace("\\", "/")
     value = re.sub(r"\s*/\s*", "/", value)
     return value.lstrip("#").strip()

@@ -168,3 +168,28 @@ class ChannelEntry(Section):
         None,
         **describe("从文件读取地址（如 systemd 凭据）", "Read the URL from this file (e.g. a systemd credential)"),
     )
+
+
+class WebSection(Section):
+    """[web] — the task page a digest's links open: off unless ``listen`` is set."""
+
+    listen: str = Field(
+        "",
+        **describe(
+            "任务页面的监听地址（如 127.0.0.1:8080，放在本单位的反向代理之后）；为空则不开启",
+            "Address the task page listens on (e.g. 127.0.0.1:8080, behind the organization's reverse proxy); empty: off",
+            "127.0.0.1:8080",
+        ),
+    )
+    base_url: str = Field(
+        "",
+        **describe(
+            "链接中的网址前缀（反向代理对外的 https 地址）",
+            "The public https address links start with",
+            "https://zhibu.example.org",
+        ),
+    )
+    link_days: int = Field(14, ge=1, le=90, **describe("汇总中的链接多少天后失效", "Days a digest's link stays valid"))
+    max_upload_mb: int = Field(
+        10, ge=1, le=100, **describe("每次登记上传附件的总大小上限（MB）", "Upload limit per record, in MB")
+    )

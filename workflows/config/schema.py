@@ -29,7 +29,7 @@ from workflows.config.fields import (
     describe,
     described,
 )
-from workflows.config.notify_schema import ChannelEntry, DaemonSection, NotifySection
+from workflows.config.notify_schema import ChannelEntry, DaemonSection, NotifySection, WebSection
 from workflows.config.rule_schema import RuleEntry
 from workflows.vocabulary import (
     Status,
@@ -252,6 +252,7 @@ class Config(Section):
         default_factory=CatalogueSection, **describe("内置工作目录", "The built-in catalogue")
     )
     notify: NotifySection = Field(default_factory=NotifySection, **describe("提醒", "Reminders"))
+    web: WebSection = Field(default_factory=WebSection, **describe("任务页面", "The task page"))
     channels: dict[str, ChannelEntry] = Field(default_factory=dict, **describe("提醒渠道", "Channels (apprise URLs)"))
     roster: RosterSection = Field(default_factory=RosterSection, **describe("花名册文件", "Roster files"))
     export: ExportSection = Field(default_factory=ExportSection, **describe("导出文件", "Exported files"))
