@@ -16,7 +16,7 @@ from scheduler.store import evidence
 from scheduler.store.listing import TaskFilter, task_lines
 from scheduler.store.lookup import find_task, session_reader
 from scheduler.store.models import AuditRow, CompletionRow
-from scheduler.store.people import login_names
+from scheduler.store.people import operator_names
 from scheduler.store.states import DONE_KIND, REVERSAL_KIND
 
 
@@ -111,7 +111,7 @@ def show(cli: Cli, key: str, as_json: bool) -> None:
         due = f"{task.due_on} ({local_due:%Y-%m-%d %H:%M} {app.zone.key})"
         cli.echo(f"{cli.t('col.opens')}: {opens:%Y-%m-%d %H:%M}   {cli.t('col.due')}: {due}")
         cli.echo(f"{cli.t('col.state')}: {state_label(cli, task)}")
-        names = login_names(session)
+        names = operator_names(session, {r.recorded_by for r in records} | {h.actor for h in history})
         cli.echo(cli.t("show.records"))
         lines = [line for r in records for line in _record_line(cli, r, app.zone, names)]
         cli.echo("\n".join(lines) or "  " + cli.t("show.none"))
