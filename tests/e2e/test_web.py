@@ -110,6 +110,8 @@ def test_a_secretary_records_a_meeting_from_her_digest_on_a_phone(served: tuple[
                 box.click()
         driver.find_element("name", "note").send_keys("研究发展党员工作")  # type: ignore[attr-defined]
         driver.save_screenshot(str(config.parent / "task-page.png"))  # type: ignore[attr-defined]
+        kept = re.search(r'name="form_token" value="([^"]+)"', driver.page_source)  # type: ignore[attr-defined]
+        form_token = kept.group(1) if kept else ""
         driver.find_element("id", "submit").click()  # type: ignore[attr-defined]
         assert wait_until(lambda: "已登记" in driver.page_source, timeout=20)  # type: ignore[attr-defined]
         after = driver.page_source  # type: ignore[attr-defined]
@@ -125,11 +127,9 @@ def test_a_secretary_records_a_meeting_from_her_digest_on_a_phone(served: tuple[
     assert "研究发展党员工作" in shown
 
     # replayed: the same form posted again writes nothing and shows the record
-    status, page = _get(link.group(1))
-    token = re.search(r'name="form_token" value="([^"]+)"', page)
-    form_token = token.group(1) if token else ""
     status, page = _post(link.group(1), {"form_token": form_token, "action": "done", "note": "again"})
     assert status == 200
+    assert "已完成" in page
     assert _records(config) == [("link:zhangwei", "2026-03-02")]
 
     # forged: one character changed
