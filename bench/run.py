@@ -13,6 +13,7 @@ Benchmarks (see docs/performance.md):
   daemon       `zhibu run` through 2026 on a stepped clock (a tick a day, city size): RSS, CPU/tick, idle CPU
   digests      the daily digests of the org: messages rendered and queued per second
   delivery     a digest morning delivered to a local SMTP server vs raw smtplib over one connection
+  web          the task page a digest's link opens: a GET through the server vs its SQL alone
 
 Nothing here asserts: it prints what it measured. Timings are noisy on shared machines, which is
 why each row carries its own baseline.
@@ -42,8 +43,9 @@ from bench.orgs import SIZES
 
 # what the synthetic tasks are called: the catalogue's aliases and titles, people with names
 from bench.sweep import bench_sweep
+from bench.web import bench_web
 
-BENCHMARKS = ("materialize", "sweep", "list", "naive", "daemon", "digests", "delivery")
+BENCHMARKS = ("materialize", "sweep", "list", "naive", "daemon", "digests", "delivery", "web")
 
 
 def machine() -> str:
@@ -102,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append(bench_digests(SIZES[args.size or "city"], folder("digests")))
         elif name == "delivery":
             rows.append(bench_delivery(SIZES[args.size or "city"], folder("delivery")))
+        elif name == "web":
+            rows.append(bench_web(SIZES[args.size or "city"], folder("web")))
         print(f"  done after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
         for row in rows[shown:]:
             print(f"  | {row.benchmark} | {row.size} | {row.zhibu} | {row.baseline} | {row.ratio} |", file=sys.stderr)

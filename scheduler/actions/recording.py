@@ -72,7 +72,7 @@ def _owner(session: Session, task: TaskRow) -> str:
 
 def _record(session: Session, app: App, task: TaskRow, request: DoneRequest, now: datetime) -> records.DoneResult:
     rule = app.rules_by_id.get(task.rule_id)
-    roster = load_roster(session)
+    roster = load_roster(session, around=task.unit_id)  # the quorum needs the unit's people only
     return records.record_done(
         session, task, request, rule=rule, roster=roster, today=local_date(now, app.zone), now=now
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from scheduler.engine.sweep import BATCH
@@ -152,9 +152,18 @@ UNIT_TABLE = cast(Table, UnitRow.__table__)
 PERSON_TABLE = cast(Table, PersonRow.__table__)
 
 
-def load_roster(session: Session) -> Roster:
+def load_roster(session: Session, around: str | None = None) -> Roster:
     """The active units and people in the store, as the rule engine's roster (read as plain rows:
-    a province's half a million people are not worth an ORM object each)."""
+    a province's half a million people are not worth an ORM object each). With ``around``, only
+    that unit, the units right above and below it, and their people: what a record's quorum or
+    a task page needs, at any size of the organization."""
+    unit_filter: ColumnElement[bool] = UNIT_TABLE.c.active.is_(True)
+    person_filter: ColumnElement[bool] = PERSON_TABLE.c.active.is_(True)
+    if around is not None:
+        parent = session.scalar(select(UNIT_TABLE.c.parent_id).where(UNIT_TABLE.c.id == around))
+        near = {around, *session.scalars(select(UNIT_TABLE.c.id).where(UNIT_TABLE.c.parent_id == around))}
+        unit_filter = unit_filter & UNIT_TABLE.c.id.in_(near | ({parent} if parent else set()))
+        person_filter = person_filter & PERSON_TABLE.c.unit_id.in_(near)
     units = [
         Unit(
             id=row.id,
@@ -164,7 +173,7 @@ def load_roster(session: Session) -> Roster:
             term_start=row.term_start,
             term_years=row.term_years,
         )
-        for row in session.execute(select(UNIT_TABLE).where(UNIT_TABLE.c.active.is_(True)))
+        for row in session.execute(select(UNIT_TABLE).where(unit_filter))
     ]
     people = [
         Person(
@@ -181,6 +190,6 @@ def load_roster(session: Session) -> Roster:
             retired=row.retired,
             contact_units=frozenset(row.contact_units or ()),
         )
-        for row in session.execute(select(PERSON_TABLE).where(PERSON_TABLE.c.active.is_(True)))
+        for row in session.execute(select(PERSON_TABLE).where(person_filter))
     ]
     return Roster.build(units, people)

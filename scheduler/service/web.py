@@ -170,7 +170,7 @@ def show(zhibu: App, operator: Any, key: str, token: str, form_token: str, notic
         except ZhibuError:
             abort(403)
         rule = zhibu.rules_by_id.get(task.rule_id)
-        roster = load_roster(session)
+        roster = load_roster(session, around=task.unit_id)
         if rule is not None and rule.quorum == "committee":
             people = roster.committee_of(task.unit_id)
         else:
