@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.actions.operator import Operator
-from scheduler.store import audit, completions, evidence
+from scheduler.store import completions, evidence
 from scheduler.store.lifecycle import change, state_at
 from scheduler.store.models import CompletionRow, PersonRow, TaskRow
 from scheduler.store.states import DONE, DONE_KIND, RETIRED, REVERSAL_KIND, WAIVE_KIND, WAIVED
@@ -261,17 +261,15 @@ def acknowledge(session: Session, task: TaskRow, *, operator: Operator, now: dat
     """``zhibu ack``: the escalation ladder of ``task`` stops; the owner still sees it."""
     if task.acked_at is not None:
         raise StateError("task.already_acked", key=task.key)
-    before = {"acked_at": None}
     task.acked_at = now
-    task.updated_at = now
-    audit.task_change(
+    change(
         session,
-        task.id,
-        at=now,
-        actor=operator.login,
-        on_behalf_of=operator.on_behalf_of,
+        task,
+        to=None,
+        now=now,
+        operator=operator,
         action="ack",
-        before=before,
+        before={"acked_at": None},
         after={"acked_at": now.isoformat()},
     )
 
@@ -285,14 +283,5 @@ def snooze(session: Session, task: TaskRow, until: datetime, *, operator: Operat
     task.snoozed_until = until
     if task.next_notice_at is not None:
         task.next_notice_at = max(task.next_notice_at, until)
-    task.updated_at = now
-    audit.task_change(
-        session,
-        task.id,
-        at=now,
-        actor=operator.login,
-        on_behalf_of=operator.on_behalf_of,
-        action="snooze",
-        before=before,
-        after={"snoozed_until": until.isoformat()},
-    )
+    after = {"snoozed_until": until.isoformat()}
+    change(session, task, to=None, now=now, operator=operator, action="snooze", before=before, after=after)
