@@ -28,10 +28,13 @@ from scheduler.engine.digest_sections import (
     item_of,
 )
 from scheduler.engine.inserts import insert_new
+from scheduler.store import chain
 from scheduler.store.engine import IN_LIST, in_chunks
-from scheduler.store.models import NoticeRow, OutboxRow, TaskRow
+from scheduler.store.models import NoticeRow, OutboxRow, PersonRow, TaskRow, UnitRow
 from workflows.calendar import local_date
 from workflows.i18n import Lang, t
+from workflows.recipients import PERSON
+from workflows.vocabulary import UnitKind
 
 OUTBOX_TABLE = cast(Table, OutboxRow.__table__)
 
@@ -215,6 +218,15 @@ def news_of(sections: Sequence[Section], lang: Lang) -> str:
     return "".join(f"{part} · " for part in parts)
 
 
+def office_recipients(session: Session, app: App) -> set[str]:
+    """The 党委 office (people of a committee unit with an office role): their digest carries the
+    history's heads, so that a head is kept outside the store every working day."""
+    office_roles = set(app.loaded.config.org.office_roles)
+    committees = set(session.scalars(select(UnitRow.id).where(UnitRow.kind == UnitKind.COMMITTEE.value)))
+    rows = session.execute(select(PersonRow.id, PersonRow.roles).where(PersonRow.unit_id.in_(committees)))
+    return {PERSON + ident for ident, roles in rows if office_roles & set(roles or ())}
+
+
 def digest_time(app: App) -> time:
     """The configured local time of the daily digest."""
     return time.fromisoformat(app.loaded.config.notify.digest_time)
@@ -243,6 +255,8 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
     env = environment(app.templates_dir)
     problem_rules = [rule.id for rule in app.rules if rule.needs_confirmation]
     limit = app.loaded.config.notify.digest_items
+    office = office_recipients(session, app)
+    heads = chain.head_line(chain.heads(session)) if office else ""
     # a batch of recipients at a time, each section tallied as its rows stream in: a morning after an
     # outage (or in an org where nothing is marked done) can owe digests over a year of overdue work
     for batch in in_chunks(due, DIGEST_BATCH):
@@ -262,6 +276,7 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
                 "sections": sections,
                 "total": total,
                 "news": news_of(sections, lang),
+                "heads": heads if recipient in office else "",  # the office keeps the history's head
                 "lang": lang,
             }
             message = render(env, lang, "digest", context)

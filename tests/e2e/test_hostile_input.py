@@ -66,6 +66,7 @@ def test_markdown_typed_into_a_problem_is_no_link_in_the_digest() -> None:
         "day": date(2026, 3, 6),
         "total": 1,
         "news": "",
+        "heads": "",
         "sections": [Section(name="problems", title="整改", items=[item])],
         "lang": "zh",
     }

@@ -100,6 +100,7 @@ def test_a_long_digest_is_cut_to_the_wecom_limit_with_a_count(platform: FakePlat
             "sections": [Section("overdue", "已逾期", items)],
             "total": 300,
             "news": "",
+            "heads": "",
             "lang": "zh",
         },
     )
