@@ -14,6 +14,7 @@ Benchmarks (see docs/performance.md):
   digests      the daily digests of the org: messages rendered and queued per second
   delivery     a digest morning delivered to a local SMTP server vs raw smtplib over one connection
   web          the task page a digest's link opens: a GET through the server vs its SQL alone
+  socket       `zhibu done` through the service's socket vs the same command writing the store
 
 Nothing here asserts: it prints what it measured. Timings are noisy on shared machines, which is
 why each row carries its own baseline.
@@ -42,10 +43,11 @@ from bench.measure import Row
 from bench.orgs import SIZES
 
 # what the synthetic tasks are called: the catalogue's aliases and titles, people with names
+from bench.socket_done import bench_socket
 from bench.sweep import bench_sweep
 from bench.web import bench_web
 
-BENCHMARKS = ("materialize", "sweep", "list", "naive", "daemon", "digests", "delivery", "web")
+BENCHMARKS = ("materialize", "sweep", "list", "naive", "daemon", "digests", "delivery", "web", "socket")
 
 
 def machine() -> str:
@@ -104,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append(bench_digests(SIZES[args.size or "city"], folder("digests")))
         elif name == "delivery":
             rows.append(bench_delivery(SIZES[args.size or "city"], folder("delivery")))
+        elif name == "socket":
+            rows.append(bench_socket(folder("socket")))
         elif name == "web":
             rows.append(bench_web(SIZES[args.size or "city"], folder("web")))
         print(f"  done after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
