@@ -155,6 +155,24 @@ def act(zhibu: App, operator: Any, key: str, form: Any, files: Sequence[Any]) ->
     if action == "ack":
         recording.ack(zhibu, operator, now, key)
         return t("task.acked", zhibu.loaded.config.org.locale, key=key)
+    if action == "snooze":
+        until = clock.parse_instant(form.get("until", ""), zhibu.zone)
+        recording.snooze(zhibu, operator, now, key, until)
+        return t(
+            "task.snoozed",
+            zhibu.loaded.config.org.locale,
+            key=key,
+            until=f"{until.astimezone(zhibu.zone):%Y-%m-%d %H:%M}",
+        )
+    if action == "sendback":
+        reopened = recording.send_back(zhibu, operator, now, key, form.get("reason", ""))
+        return t(
+            "chain.sent_back",
+            zhibu.loaded.config.org.locale,
+            key=reopened.key,
+            owner=reopened.owner,
+            due=reopened.due_on,
+        )
     if action == "confirm":
         recording.confirm(zhibu, operator, now, key, form.get("note") or None)
         return t("rectify.confirmed", zhibu.loaded.config.org.locale, key=key)

@@ -153,3 +153,18 @@ def test_a_link_shows_only_its_person_s_task(served: tuple[SmtpServer, str, Path
     status, page = _get(links.url("zhengyu", KEY))  # zb2's secretary holding a link to zb1's task
     assert status == 403
     assert "支部委员会会议" not in page
+
+
+def test_a_link_snoozes_its_task(served: tuple[SmtpServer, str, Path]) -> None:
+    _smtp, base, config = served
+    url = Links(config.parent, base, 14).url("zhangwei", "zb1/党课/2026Q1")
+    status, page = _get(url)
+    assert status == 200
+    form_token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert form_token
+    status, page = _post(url, {"form_token": form_token.group(1), "action": "snooze", "until": "2026-03-20"})
+    assert status == 200
+    assert "之前不再提醒" in page
+    with sqlite3.connect(config.parent / "zhibu.db") as connection:
+        [(actor,)] = connection.execute("SELECT actor FROM audit WHERE action = 'snooze'").fetchall()
+    assert actor == "link:zhangwei"
