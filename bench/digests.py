@@ -58,6 +58,7 @@ def bench_digests(size: Size, work: Path) -> Row:
                 sections=sections,
                 total=items,
                 news="",
+                heads="",
                 lang="zh",
                 t=label,
             )
