@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scheduler.service import wire
 from scheduler.store.urls import chosen_url, sqlite_file
 from workflows.config.essentials import DEFAULT_SOCKET, read_essentials
 
@@ -48,8 +47,12 @@ def socket_for(args: Sequence[str]) -> Path | None:
     if start >= len(args) or args[start] in LOCAL_ONLY or set(args) & {"--help", "-h"}:
         return None
     config = Path(_option(args, {"--config", "-c"}) or os.environ.get("ZHIBU_CONFIG") or "zhibu.toml")
-    essentials = read_essentials(config) if os.access(config, os.R_OK) else None
-    path = Path(os.environ.get(SOCKET_ENV) or (essentials.socket if essentials else "") or DEFAULT_SOCKET)
+    readable = os.access(config, os.R_OK)
+    named = os.environ.get(SOCKET_ENV)
+    if readable and not named and not Path(DEFAULT_SOCKET).is_socket() and b"socket" not in config.read_bytes():
+        return None  # the usual laptop: no service socket anywhere (and no TOML parsed for it)
+    essentials = read_essentials(config) if readable else None
+    path = Path(named or (essentials.socket if essentials else "") or DEFAULT_SOCKET)
     if essentials is not None and not path.is_absolute():
         path = essentials.directory / path
     if not path.is_socket():
@@ -66,6 +69,8 @@ def socket_for(args: Sequence[str]) -> Path | None:
 
 def _files(args: list[str]) -> dict[str, dict[str, str]]:
     """The bytes of the files the arguments name, by position (attachments, a roster to import)."""
+    from scheduler.service import wire
+
     sent: dict[str, dict[str, str]] = {}
     start = _command_index(args)
     for index, arg in enumerate(args):
@@ -78,6 +83,8 @@ def _files(args: list[str]) -> dict[str, dict[str, str]]:
 
 def forward(path: Path, args: list[str]) -> int:
     """Run ``zhibu ARGS`` through the service at ``path``; the command's exit code."""
+    from scheduler.service import wire
+
     start = _command_index(args)
     lang = _option(args[:start], {"--lang"}) or os.environ.get("ZHIBU_LANG")
     request = {"argv": [a for a in _strip_globals(args[:start])] + args[start:], "lang": lang, "files": _files(args)}

@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -50,7 +51,16 @@ class Essentials:
 def read_essentials(path: Path) -> Essentials | None:
     """The essentials of the config at ``path``; None when the file cannot be read or parsed,
     or a value is not what the schema allows (the caller then validates it all, which names
-    the problem)."""
+    the problem). Read once per version of the file in a process."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return _read_essentials(path, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_essentials(path: Path, _mtime: int, _size: int) -> Essentials | None:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
