@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import smtplib
+import socket
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -18,28 +19,37 @@ PROVINCE_MESSAGES = 500_000  # a province's morning: one digest per member who h
 
 
 class Sink:
-    """A local SMTP server in a process of its own (as a real server is), accepting every message."""
+    """A local SMTP server of a few processes on one port (as a real one is), accepting everything."""
+
+    PROCESSES = 4
 
     def __enter__(self) -> Sink:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.smtp_sink"],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=Path(__file__).parent.parent,
-        )
-        assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline())
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        root = Path(__file__).parent.parent
+        command = [sys.executable, "-m", "bench.smtp_sink", str(self.port)]
+        self.processes = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root) for _ in range(self.PROCESSES)
+        ]
+        for process in self.processes:
+            assert process.stdout is not None
+            process.stdout.readline()  # "ready"
         return self
 
     def received(self) -> int:
-        """Stop the server; how many messages it accepted."""
-        self.process.send_signal(signal.SIGTERM)
-        out, _ = self.process.communicate(timeout=60)
-        return int(out.strip().splitlines()[-1])
+        """Stop the servers; how many messages they accepted in all."""
+        total = 0
+        for process in self.processes:
+            process.send_signal(signal.SIGTERM)
+            out, _ = process.communicate(timeout=60)
+            total += int(out.strip().splitlines()[-1])
+        return total
 
     def __exit__(self, *exc: object) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
 
 
 def _compose(config: Path, morning: datetime) -> Any:

@@ -1,41 +1,37 @@
-"""A local SMTP server in a process of its own that accepts every message: what the delivery
-benchmark sends to (``python -m bench.smtp_sink``: prints its port, then on SIGTERM how many
-messages it received)."""
+"""A local SMTP server that accepts every message, as a real mail server does it: several
+processes listening on one port (SO_REUSEPORT), the kernel spreading connections among them.
+``python -m bench.smtp_sink PORT`` runs one of them: it serves until SIGTERM, then prints how
+many messages it accepted."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
-import socket
 import sys
-import threading
 from typing import Any
 
 
 def main() -> None:
-    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
 
+    port = int(sys.argv[1])
     received = 0
-    lock = threading.Lock()
 
     class Handler:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook
             nonlocal received
-            with lock:
-                received += 1
+            received += 1
             return "250 OK"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    print(port, flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    stop.wait()
-    controller.stop()
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(
+        loop.create_server(lambda: SMTP(Handler(), hostname="127.0.0.1"), "127.0.0.1", port, reuse_port=True)
+    )
+    loop.add_signal_handler(signal.SIGTERM, loop.stop)
+    print("ready", flush=True)
+    loop.run_forever()
+    server.close()
     print(received, flush=True)
-    sys.exit(0)
 
 
 if __name__ == "__main__":
