@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from workflows.errors import UsageError
 from workflows.i18n import Bilingual, Message
 from workflows.vocabulary import normalize_role, normalize_status
 
@@ -111,18 +112,37 @@ def read_rows(path: Path) -> Iterator[list[Any]]:
     """The rows of a CSV (UTF-8, with or without BOM, or GB18030) or of the first XLSX sheet, one
     at a time: the file is opened and decoded here (so errors reading it are raised here), and a
     row is parsed when it is taken, so a roster of half a million people is never held as cells."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".et", ".wps", ".numbers", ".ods"):
+        raise UsageError("roster.not_a_table", path=path)
+    if suffix in (".xlsx", ".xlsm"):
+        from zipfile import BadZipFile
+
         from openpyxl import load_workbook
 
-        return _sheet_rows(load_workbook(path, read_only=True, data_only=True))
+        try:
+            return _sheet_rows(load_workbook(path, read_only=True, data_only=True))
+        except (BadZipFile, KeyError, ValueError, OSError) as error:
+            if isinstance(error, FileNotFoundError):
+                raise
+            raise UsageError("roster.not_a_table", path=path) from None
     raw = path.read_bytes()
+    if b"\x00" in raw[:65536]:  # a binary file: no roster kept in a text table holds a NUL
+        raise UsageError("roster.not_a_table", path=path)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
-            break
         except UnicodeDecodeError:
             continue
-    return csv.reader(io.StringIO(text, newline=""))
+        return _csv_rows(path, text)
+    raise UsageError("roster.not_a_table", path=path)
+
+
+def _csv_rows(path: Path, text: str) -> Iterator[list[Any]]:
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error:
+        raise UsageError("roster.not_a_table", path=path) from None
 
 
 def _sheet_rows(book: Any) -> Iterator[list[Any]]:

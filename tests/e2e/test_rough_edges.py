@@ -76,3 +76,30 @@ def test_a_store_from_a_newer_zhibu_says_so(zhibu: CliRun, synced: Path) -> None
         answer = zhibu(*args)
         assert answer.exit_code == 3, args
         assert "更新版本的 zhibu" in answer.output, args
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512),  # an Excel 97 workbook
+        ("broken.xlsx", b"PK\x03\x04 not really a workbook"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n" + b"\x00\x01\x02" * 300),
+        ("latin.csv", "编号,姓名\n".encode() + b"\x80\x81\xfe\xff,\x80\n"),
+    ],
+)
+def test_a_file_that_is_no_roster_is_refused_clearly(
+    zhibu: CliRun, example_config: Path, tmp_path: Path, name: str, content: bytes
+) -> None:
+    file = tmp_path / name
+    file.write_bytes(content)
+    imported = zhibu("import", "people", str(file), "--now", "2026-04-01T09:00")
+    assert imported.exit_code == 2, imported.output
+    assert "不是 CSV/XLSX 文件" in imported.output
+    assert "Traceback" not in imported.output
+    # the same file named in [roster] files: check reports it with the key, as every config error
+    text = example_config.read_text(encoding="utf-8")
+    example_config.write_text(text + f'\n[roster]\nfiles = ["{file}"]\n', encoding="utf-8")
+    checked = zhibu("check")
+    assert checked.exit_code == 2
+    assert "roster.files" in checked.output
+    assert "不是 CSV/XLSX 文件" in checked.output

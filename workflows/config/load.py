@@ -24,6 +24,7 @@ from workflows.config.locate import Path as KeyPath
 from workflows.config.locate import key_lines, line_of
 from workflows.config.merge import merge_catalogue, renamed, table_of
 from workflows.config.schema import Config, PersonEntry
+from workflows.errors import UsageError
 from workflows.i18n import Bilingual
 from workflows.periods import MONTHS_IN, PERIOD_NAMES_ZH, PeriodKind
 from workflows.vocabulary import ALLOWED_PARENTS, UNIT_KIND_NAMES, normalize_unit_kind
@@ -288,11 +289,14 @@ def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[
         file = base / name
         try:
             rows = read_rows(file)
+            read = parse_roster(rows, units, into=_person_adapter().validate_python)
+        except UsageError as error:
+            issues.append(ConfigIssue(where, error.key, error.params))
+            continue
         except (OSError, ValueError, KeyError) as error:
             reason = getattr(error, "strerror", None) or error
             issues.append(ConfigIssue(where, "config.env_file", {"path": file, "reason": reason}))
             continue
-        read = parse_roster(rows, units, into=_person_adapter().validate_python)
         for problem in read.errors:
             params = {
                 "file": name,
