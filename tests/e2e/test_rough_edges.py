@@ -3,6 +3,7 @@ input, and changes nothing; never a traceback."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -103,3 +104,28 @@ def test_a_file_that_is_no_roster_is_refused_clearly(
     assert checked.exit_code == 2
     assert "roster.files" in checked.output
     assert "不是 CSV/XLSX 文件" in checked.output
+
+
+@pytest.mark.parametrize(
+    ("rule", "said"),
+    [
+        ('[rules.theme_day]\ndue_day = "15"\n', "due_day"),
+        ('[rules.x]\nalias = "x"\ntitle = "x"\nevery = "month"\nper_person = true\nper_pair = true\n', "只能选一个"),
+        ('[rules.x]\nalias = "x"\ntitle = "x"\nevery = "year"\nstages = []\n', "stages 不能为空"),
+        (
+            '[rules.x]\nalias = "x"\ntitle = "x"\nevery = "year"\n'
+            'stages = [{ name = "申报", owner = ["owner"] }, { name = "申报", owner = ["owner"] }]\n',
+            "阶段名称重复：申报",
+        ),
+    ],
+)
+def test_rules_that_cannot_work_are_refused(zhibu: CliRun, example_config: Path, rule: str, said: str) -> None:
+    text = example_config.read_text(encoding="utf-8")
+    if rule.startswith("[rules.theme_day]"):
+        text = re.sub(r"(?m)^due_day = \d+", 'due_day = "15"', text, count=1)
+    else:
+        text += "\n" + rule
+    example_config.write_text(text, encoding="utf-8")
+    checked = zhibu("check")
+    assert checked.exit_code == 2, checked.output
+    assert said in checked.output

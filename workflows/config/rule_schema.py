@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt, model_validator
 
 from workflows.calendar import RestDayPolicy
 from workflows.config.fields import (
@@ -20,6 +20,7 @@ from workflows.config.fields import (
     StatusField,
     UnitKindField,
     describe,
+    zhibu_error,
 )
 from workflows.periods import PeriodKind
 from workflows.vocabulary import (
@@ -31,8 +32,8 @@ from workflows.vocabulary import (
 class LadderStep(Section):
     """One rung of an escalation ladder."""
 
-    after: int = Field(0, ge=0, **describe("截止后第几个工作日", "Working days after the deadline", 3))
-    after_months: int | None = Field(
+    after: StrictInt = Field(0, ge=0, **describe("截止后第几个工作日", "Working days after the deadline", 3))
+    after_months: StrictInt | None = Field(
         None,
         ge=1,
         le=24,
@@ -49,10 +50,10 @@ class LadderStep(Section):
             ["role:书记@parent"],
         )
     )
-    repeat_every: int | None = Field(
+    repeat_every: StrictInt | None = Field(
         None, ge=1, **describe("之后每隔几个工作日重复", "Repeat every this many working days")
     )
-    max_repeats: int = Field(0, ge=0, le=52, **describe("最多重复几次", "At most this many repeats"))
+    max_repeats: StrictInt = Field(0, ge=0, le=52, **describe("最多重复几次", "At most this many repeats"))
 
 
 def _default_ladder() -> list[LadderStep]:
@@ -73,10 +74,10 @@ class StageEntry(Section):
         default_factory=lambda: ["role:secretary"],
         **describe("本阶段负责人", "Owner of this stage", ["role:书记@parent"]),
     )
-    within_days: int = Field(
+    within_days: StrictInt = Field(
         14, ge=1, le=366, **describe("本阶段开始后几天内完成", "Days the stage may take once open")
     )
-    wait_days: int = Field(
+    wait_days: StrictInt = Field(
         0,
         ge=0,
         le=3660,
@@ -98,6 +99,20 @@ class StageEntry(Section):
 
 class RuleEntry(Section):
     """[rules.ID] — one recurring obligation."""
+
+    @model_validator(mode="after")
+    def _coherent(self) -> RuleEntry:
+        """Shapes that cannot go together, and chains that could not run."""
+        if sum((self.per_person, self.per_pair, self.per_contact)) > 1:
+            raise zhibu_error("config.one_selector")
+        if self.stages is not None:
+            if not self.stages:
+                raise zhibu_error("config.empty_stages")
+            names = [stage.name for stage in self.stages]
+            repeated = sorted({name for name in names if names.count(name) > 1})
+            if repeated:
+                raise zhibu_error("config.duplicate_stage", names="、".join(repeated))
+        return self
 
     alias: str | None = Field(
         None,
@@ -125,7 +140,7 @@ class RuleEntry(Section):
             ["hospitalized", "bereavement"],
         ),
     )
-    within_days: int = Field(
+    within_days: StrictInt = Field(
         7, ge=0, le=366, **describe("事件发生后几天内完成", "Days after the event within which it is due")
     )
     unit_kinds: list[UnitKindField] = Field(
@@ -135,7 +150,7 @@ class RuleEntry(Section):
     unit_ids: list[Ident] | None = Field(
         None, **describe("只适用于这些组织（不填则按类型）", "Only these units (default: by kind)")
     )
-    min_per_period: int = Field(
+    min_per_period: StrictInt = Field(
         1,
         ge=1,
         **describe("每个周期至少完成几次（配额）", "How many completions each period needs (a quota)"),
@@ -180,7 +195,7 @@ class RuleEntry(Section):
             "One task per leader and contact branch (联系点)",
         ),
     )
-    due_day: int | None = Field(
+    due_day: StrictInt | None = Field(
         None,
         ge=1,
         le=31,
@@ -190,7 +205,7 @@ class RuleEntry(Section):
             15,
         ),
     )
-    due_month: int | None = Field(
+    due_month: StrictInt | None = Field(
         None,
         ge=1,
         le=12,
@@ -199,7 +214,7 @@ class RuleEntry(Section):
             "For quarter/half/year rules: which month of the period (default: the last)",
         ),
     )
-    due_weekday: int | None = Field(
+    due_weekday: StrictInt | None = Field(
         None,
         ge=1,
         le=7,
@@ -213,7 +228,7 @@ class RuleEntry(Section):
             "除夕",
         ),
     )
-    anchor_offset: int = Field(
+    anchor_offset: StrictInt = Field(
         0,
         ge=-366,
         le=366,
@@ -226,7 +241,7 @@ class RuleEntry(Section):
             "Due relative to a date in the person's or unit's record",
         ),
     )
-    after_months: int | None = Field(
+    after_months: StrictInt | None = Field(
         None,
         ge=1,
         le=600,
