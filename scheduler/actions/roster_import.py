@@ -123,7 +123,8 @@ def apply_import(session: Session, people: list[dict[str, Any]], plan: ImportPla
         stored[ident].active = False
         audit.record(session, at=now, actor=by, action="left", entity="person", entity_id=ident)
     meta = session.get(MetaRow, SYNC_META)
-    if meta is not None:  # a new roster version: the next sync materializes again
+    changed = plan.added or plan.changed or plan.left
+    if meta is not None and changed:  # a new roster version: the next sync materializes again
         meta.value = {**meta.value, "roster_version": int(meta.value.get("roster_version", 0)) + 1}
 
 

@@ -116,3 +116,19 @@ def test_plan_includes_imported_people_and_writes_nothing(zhibu: CliRun, example
         )
     }
     assert {"zb2/党费/2026Q2/m001", "zb3/党费/2026Q2/m003", "zb1/党费/2026Q2/lina"} <= planned
+
+
+def test_importing_the_same_roster_again_changes_nothing(zhibu: CliRun, example_config: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    roster = str(write_csv(tmp_path, GOOD))
+    assert zhibu("import", "people", roster, "--now", "2026-03-02T09:10").exit_code == 0
+
+    def version() -> object:
+        with sqlite3.connect(example_config.parent / "zhibu.db") as connection:
+            return connection.execute("SELECT value FROM meta WHERE key = 'sync'").fetchone()
+
+    before = version()
+    again = zhibu("import", "people", roster, "--now", "2026-03-02T09:20")
+    assert again.exit_code == 0
+    assert version() == before  # the same roster is no new version: no re-derive follows
