@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
+from scheduler import clock
 from scheduler.store.migrations import SCHEMA_HEAD
 from scheduler.store.urls import SIMULATE_ENV, sqlite_file
 from workflows.errors import UsageError as ZhibuUsageError
@@ -259,7 +259,7 @@ def upgrade_schema(store: Store) -> tuple[str | None, str]:
 
             found = connection.execute(text("SELECT 1 FROM meta WHERE key = :key"), {"key": MODE_META}).first()
             if before is None and found is None:  # a new store: what it is, for good (once: two may race here)
-                value = {"mode": creation_mode(), "created_at": datetime.now(UTC).isoformat()}
+                value = {"mode": creation_mode(), "created_at": clock.wall_clock().isoformat()}
                 connection.execute(insert(MetaRow).values(key=MODE_META, value=value))
     except (OperationalError, DBAPIError) as error:
         raise store_error(store.url, error) from None
