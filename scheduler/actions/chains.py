@@ -139,10 +139,9 @@ def send_back(session: Session, app: App, task: TaskRow, reason: str, *, operato
         raise StateError("chain.not_open", key=task.key)
     completions.append(
         session,
+        operator,
         task_id=task.id,
         kind="sendback",
-        recorded_by=operator.login,
-        on_behalf_of=operator.on_behalf_of,
         recorded_at=now,
         note=reason,
     )

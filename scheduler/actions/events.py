@@ -87,11 +87,10 @@ def record_event(
         if normalized in rule.on_events
     ]
     insert_tasks(session, found, now)
-    audit.record(
+    audit.record_by(
         session,
+        operator,
         at=now,
-        actor=operator.login,
-        on_behalf_of=operator.on_behalf_of,
         action="event",
         entity="event",
         entity_id=event.id,
@@ -171,11 +170,10 @@ def record_problem(
     ]
     insert_tasks(session, found, now)
     keys = [task_key(o.unit_id, o.alias, o.period_key, o.person_id) for o in found]
-    audit.record(
+    audit.record_by(
         session,
+        operator,
         at=now,
-        actor=operator.login,
-        on_behalf_of=operator.on_behalf_of,
         action="problem",
         entity="event",
         entity_id=event.id,

@@ -28,11 +28,10 @@ def retry(app: App, operator: Operator, now: datetime, ids: Sequence[int], *, al
         )
         retried = [row.id for row in result]
         if retried:
-            audit.record(
+            audit.record_by(
                 session,
+                known,
                 at=now,
-                actor=known.login,
-                on_behalf_of=known.on_behalf_of,
                 action="retry",
                 entity="outbox",
                 entity_id=",".join(map(str, retried[:50])),

@@ -130,10 +130,9 @@ def record_done(
     before = task_snapshot(task)
     completion = completions.append(
         session,
+        request.operator,
         task_id=task.id,
         kind=DONE_KIND,
-        recorded_by=request.operator.login,
-        on_behalf_of=request.operator.on_behalf_of,
         recorded_at=now,
         happened_on=on,
         late=late,
@@ -191,10 +190,9 @@ def record_waiver(session: Session, task: TaskRow, reason: str, *, operator: Ope
     before = task_snapshot(task)
     waiver = completions.append(
         session,
+        operator,
         task_id=task.id,
         kind=WAIVE_KIND,
-        recorded_by=operator.login,
-        on_behalf_of=operator.on_behalf_of,
         recorded_at=now,
         note=reason,
     )
@@ -237,11 +235,10 @@ def undo_latest(session: Session, task: TaskRow, *, operator: Operator, now: dat
     before = task_snapshot(task)
     reversal = completions.append(
         session,
+        operator,
         task_id=task.id,
         kind=REVERSAL_KIND,
         reverses_id=target.id,
-        recorded_by=operator.login,
-        on_behalf_of=operator.on_behalf_of,
         recorded_at=now,
     )
     session.flush()

@@ -18,5 +18,5 @@ def force_sync(app: App, operator: Operator, now: datetime) -> SyncReport:
         known = authorize_office(session, app, operator, "sync --force")
         report = sync(session, app.loaded, app.rules, app.workdays, now, force=True)
         after = {"created": report.created, "retired": report.retired}
-        audit.record(session, at=now, actor=known.login, action="sync", entity="store", entity_id="-", after=after)
+        audit.record_by(session, known, at=now, action="sync", entity="store", entity_id="-", after=after)
         return report

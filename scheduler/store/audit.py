@@ -8,7 +8,7 @@ simulation store).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -18,6 +18,16 @@ from scheduler.store import chain
 from scheduler.store.models import AuditRow
 
 DAEMON = "zhibu"
+
+
+class Actor(Protocol):
+    """Who makes a change: a login, and the person it was made on behalf of if any."""
+
+    @property
+    def login(self) -> str: ...
+
+    @property
+    def on_behalf_of(self) -> str | None: ...
 
 
 def record(
@@ -45,6 +55,11 @@ def record(
         "after": after,
     }
     session.add(AuditRow(**chain.seal(session, "audit", values)))
+
+
+def record_by(session: Session, actor: Actor, **fields: Any) -> None:
+    """Append one audit row of a change ``actor`` made (its login and whom it was made for)."""
+    record(session, actor=actor.login, on_behalf_of=actor.on_behalf_of, **fields)
 
 
 def task_change(

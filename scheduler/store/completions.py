@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from scheduler import clock
 from scheduler.store import chain
+from scheduler.store.audit import Actor
 from scheduler.store.models import CompletionRow
 
 # the columns' defaults, spelled out: the hash covers what is stored, not what the ORM fills in
@@ -24,9 +25,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def append(session: Session, **values: Any) -> CompletionRow:
-    """Add a completion row with ``values`` (task_id, kind, recorded_by, recorded_at, …)."""
+def append(session: Session, actor: Actor, **values: Any) -> CompletionRow:
+    """Add a completion row made by ``actor`` (its login and whom it was made for) with
+    ``values`` (task_id, kind, recorded_at, …)."""
     row = {**DEFAULTS, "present_names": [], "absent_names": [], "attachments": [], "data": {}, **values}
+    row["recorded_by"], row["on_behalf_of"] = actor.login, actor.on_behalf_of
     row["written_at"] = clock.wall_clock()
     completion = CompletionRow(**chain.seal(session, "completion", row))
     session.add(completion)

@@ -10,28 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from scheduler.store import audit
+from scheduler.store.audit import Actor
 from scheduler.store.models import TaskRow
 from scheduler.store.states import ACTIVE_STATES, DONE, DUE_SOON, OPEN, OVERDUE, RETIRED, UPCOMING, WAIVED
 
 CLOSED_STATES = (DONE, WAIVED, RETIRED)
-
-
-class Actor(Protocol):
-    """Who changes a task: a login, and the person it was done on behalf of if any."""
-
-    @property
-    def login(self) -> str: ...
-
-    @property
-    def on_behalf_of(self) -> str | None: ...
-
-
 KEEP = object()  # next_notice_at stays as it is
 
 
@@ -76,12 +65,12 @@ def change(
             task.next_notice_at = reminder  # type: ignore[assignment]
     task.updated_at = now
     session.flush()
-    audit.task_change(
+    audit.record_by(
         session,
-        task.id,
+        operator,
         at=now,
-        actor=operator.login,
-        on_behalf_of=operator.on_behalf_of,
+        entity="task",
+        entity_id=task.id,
         action=action,
         before=before,
         after={"state": task.state, **(after or {})},
