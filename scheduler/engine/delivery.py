@@ -34,6 +34,7 @@ from notifiers.routing import Target, channel_url, window_for
 from notifiers.smtp import SmtpConnection
 from scheduler.app import App
 from scheduler.engine.outbox import FAILED, QUEUED, SENDING, SENT, DeliveryReport, backoff, release_stale, sender_id
+from scheduler.store import audit
 from scheduler.store.models import MetaRow, OutboxRow
 
 log = logging.getLogger("zhibu")
@@ -272,8 +273,6 @@ class Recorder:
                 .execution_options(synchronize_session=False)
             )
             if values.get("status") == FAILED:
-                from scheduler.store import audit
-
                 after = {"channel": job.channel, "recipient": job.recipient, "error": values["last_error"]}
                 audit.record(
                     session,
