@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from notifiers.channels import Message, SendResult, channel_kind, send
 from notifiers.redact import redact_text
 from notifiers.routing import Target, channel_url, window_for
 from notifiers.smtp import SmtpConnection
 from scheduler.app import App
+from scheduler.engine.mailers import BULK, MailProcesses
 from scheduler.engine.outbox import FAILED, QUEUED, SENDING, SENT, DeliveryReport, backoff, release_stale, sender_id
 from scheduler.store import audit
 from scheduler.store.models import MetaRow, OutboxRow
@@ -91,10 +92,13 @@ class Senders:
     """A pool of daemon threads (a stuck send must never keep the tick's process alive), each
     keeping its SMTP connections open across messages."""
 
-    def __init__(self, count: int, gates: dict[str, Gate], timeout: float, budget_end: float) -> None:
+    def __init__(
+        self, count: int, gates: dict[str, Gate], timeout: float, budget_end: float, mail: MailProcesses | None = None
+    ) -> None:
         self.jobs: queue.Queue[Job | None] = queue.Queue()
         self.answers: queue.Queue[Answer] = queue.Queue()
         self.gates, self.timeout, self.budget_end = gates, timeout, budget_end
+        self.mail = mail  # helper processes that send email, for a large delivery
         self.threads = [threading.Thread(target=self._work, daemon=True, name=f"sender-{n}") for n in range(count)]
         for thread in self.threads:
             thread.start()
@@ -117,6 +121,8 @@ class Senders:
             if job.url is None:
                 return SendResult(False, f"channel '{job.channel}' is not in the config any more", permanent=True)
             if channel_kind(job.url) == "email" and job.address and job.base:
+                if self.mail is not None:
+                    return self.mail.send(job.row_id, job.base, job.address, job.message)
                 connection = connections.get(job.channel)
                 if connection is None:
                     connection = connections[job.channel] = SmtpConnection(job.base, self.timeout)
@@ -129,6 +135,8 @@ class Senders:
     def close(self) -> None:
         for _ in self.threads:
             self.jobs.put(None)
+        if self.mail is not None:
+            self.mail.close()
 
 
 def with_timeouts(url: str, seconds: float) -> str:
@@ -294,7 +302,9 @@ def deliver(app: App, now: datetime, *, should_stop: Callable[[], bool] = lambda
     budget_end = started + notify.delivery_budget.total_seconds()
     timeout = notify.send_timeout.total_seconds()
     gates: dict[str, Gate] = {}
-    senders = Senders(notify.senders, gates, timeout, budget_end)
+    mail = _mail_processes(app, now, timeout)
+    report.helpers = len(mail.helpers) if mail else 0
+    senders = Senders(notify.senders, gates, timeout, budget_end, mail)
     recorder = Recorder(app, now, report)
     pending: dict[int, Job] = {}
     paused: set[str] = set()
@@ -322,6 +332,21 @@ def deliver(app: App, now: datetime, *, should_stop: Callable[[], bool] = lambda
         _record_pauses(app, now, paused)
     report.paused = sorted(paused)
     return report
+
+
+def _mail_processes(app: App, now: datetime, timeout: float) -> MailProcesses | None:
+    """Helper processes for the email of a large delivery (see :mod:`scheduler.engine.mailers`)."""
+    count = app.loaded.config.notify.mail_processes
+    email = [name for name, url in app.loaded.channel_urls.items() if channel_kind(url) == "email"]
+    if not count or not email:
+        return None
+    with app.store.reading() as session:
+        queued = session.scalar(
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(OutboxRow.status == QUEUED, OutboxRow.next_attempt_at <= now, OutboxRow.channel.in_(email))
+        )
+    return MailProcesses(count, timeout) if (queued or 0) >= BULK else None
 
 
 def _collect(

@@ -48,6 +48,7 @@ class DeliveryReport:
     failed: int = 0
     deferred: int = 0
     paused: list[str] = field(default_factory=list)  # channels paused for timing out
+    helpers: int = 0  # processes that sent email for this pass (a large delivery)
 
 
 def backoff(attempts: int, first: timedelta, cap: timedelta) -> timedelta:

@@ -124,3 +124,51 @@ def test_a_tick_past_its_budget_is_killed_and_the_next_one_runs(example_config: 
             assert daemon.wait(timeout=60) == 0
         finally:
             daemon.kill()
+
+
+def queue_many(config: Path, count: int, domain: str) -> None:
+    """``count`` more digests in the outbox, queued by the engine as a morning would."""
+    from notifiers.channels import Message
+    from notifiers.routing import Target
+    from scheduler.engine.digests import queue_message
+
+    app = open_app(config)
+    now = beijing("2026-03-02 08:31")
+    with app.store.writing() as session:
+        for n in range(count):
+            message = Message(f"党务提醒 {n}", f"第 {n} 封", f"<p>第 {n} 封</p>", f"第 {n} 封")
+            target = Target("mail", f"member{n}@{domain}")
+            queue_message(
+                session, app, key=f"bulk/{n}", kind="digest", recipient=f"m{n}", targets=[target],
+                day=now.date(), message=message, items=1, now=now, lang="zh",
+            )  # fmt: skip
+    app.store.close()
+
+
+def test_a_large_delivery_is_sent_by_helper_processes_each_message_once(example_config: Path) -> None:
+    with SmtpServer() as smtp:
+        channels(example_config, f"mailto://127.0.0.1:{smtp.port}?from=zhibu@example.org", {})
+        queue_many(example_config, 400, "example.org")
+        app = open_app(example_config)
+        report = tick(app, beijing("2026-03-02 08:31"))
+        app.store.close()
+        received = Counter((m.recipients[0], m.subject) for m in smtp.received)
+    outbox = [r for r in rows(example_config) if r.channel == "mail"]
+    assert len(outbox) >= 400
+    assert report.delivery.helpers == 2  # the default [notify] mail_processes
+    assert {r.status for r in outbox} == {"sent"}
+    assert received == Counter((r.address, r.title) for r in outbox)  # every one, once
+    assert report.delivery.sent == len(outbox)
+
+
+def test_a_large_delivery_to_a_refusing_server_loses_nothing(example_config: Path) -> None:
+    channels(example_config, f"mailto://127.0.0.1:{free_port()}?from=zhibu@example.org", {})
+    queue_many(example_config, 320, "example.org")
+    app = open_app(example_config)
+    report = tick(app, beijing("2026-03-02 08:31"))
+    app.store.close()
+    outbox = [r for r in rows(example_config) if r.channel == "mail"]
+    assert report.delivery.helpers == 2
+    assert report.delivery.sent == 0
+    assert {r.status for r in outbox} == {"queued"}  # each waits for its retry, with the reason
+    assert all("refused" in (r.last_error or "").lower() for r in outbox), {r.last_error for r in outbox}

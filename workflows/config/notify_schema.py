@@ -142,6 +142,15 @@ class NotifySection(Section):
             "SMTP connections used at once per email channel (a group bot always takes one at a time)",
         ),
     )
+    mail_processes: int = Field(
+        2,
+        ge=0,
+        le=16,
+        **describe(
+            "大批邮件（300 封以上）由几个辅助进程构建和发送；0 表示都在检查进程内发送",
+            "Helper processes that build and send a large batch of email (300 or more); 0 sends it all in the tick's process",
+        ),
+    )
     im_per_minute: int = Field(
         20,
         ge=1,
