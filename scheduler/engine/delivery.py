@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from notifiers.channels import Message, SendResult, channel_kind, send
 from notifiers.redact import redact_text
 from notifiers.routing import Target, channel_url, window_for
 from notifiers.smtp import SmtpConnection
 from scheduler.app import App
-from scheduler.engine.mailers import BULK, MailProcesses
+from scheduler.engine.mailers import MailProcesses, for_delivery
 from scheduler.engine.outbox import FAILED, QUEUED, SENDING, SENT, DeliveryReport, backoff, release_stale, sender_id
 from scheduler.store import audit
 from scheduler.store.models import MetaRow, OutboxRow
@@ -302,7 +302,7 @@ def deliver(app: App, now: datetime, *, should_stop: Callable[[], bool] = lambda
     budget_end = started + notify.delivery_budget.total_seconds()
     timeout = notify.send_timeout.total_seconds()
     gates: dict[str, Gate] = {}
-    mail = _mail_processes(app, now, timeout)
+    mail = for_delivery(app, now, timeout)
     report.helpers = len(mail.helpers) if mail else 0
     senders = Senders(notify.senders, gates, timeout, budget_end, mail)
     recorder = Recorder(app, now, report)
@@ -332,21 +332,6 @@ def deliver(app: App, now: datetime, *, should_stop: Callable[[], bool] = lambda
         _record_pauses(app, now, paused)
     report.paused = sorted(paused)
     return report
-
-
-def _mail_processes(app: App, now: datetime, timeout: float) -> MailProcesses | None:
-    """Helper processes for the email of a large delivery (see :mod:`scheduler.engine.mailers`)."""
-    count = app.loaded.config.notify.mail_processes
-    email = [name for name, url in app.loaded.channel_urls.items() if channel_kind(url) == "email"]
-    if not count or not email:
-        return None
-    with app.store.reading() as session:
-        queued = session.scalar(
-            select(func.count())
-            .select_from(OutboxRow)
-            .where(OutboxRow.status == QUEUED, OutboxRow.next_attempt_at <= now, OutboxRow.channel.in_(email))
-        )
-    return MailProcesses(count, timeout) if (queued or 0) >= BULK else None
 
 
 def _collect(
@@ -386,14 +371,7 @@ def _abandon_late(
     now = time.monotonic()
     for job in [j for j in pending.values() if j.started and now - j.started > timeout]:
         pending.pop(job.row_id)
-        gate = gates[job.channel]
-        gate.timeouts += 1
-        if gate.timeouts >= PAUSE_AFTER and not gate.paused:
-            gate.paused = True
-            paused.add(job.channel)
-            log.warning(
-                "channel %s paused for the rest of this tick: %d sends past %.0f s", job.channel, gate.timeouts, timeout
-            )
+        _timed_out(gates[job.channel], job.channel, paused, timeout)
         recorder.settle(
             job, SendResult(False, f"no answer within {timeout:.0f} s; the send was abandoned"), timed_out=True
         )

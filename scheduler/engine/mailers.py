@@ -24,9 +24,15 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import IO, Any
 
-from notifiers.channels import Message, SendResult
+from sqlalchemy import func, select
+
+from notifiers.channels import Message, SendResult, channel_kind
+from scheduler.app import App
+from scheduler.engine.outbox import QUEUED
+from scheduler.store.models import OutboxRow
 
 BULK = 300  # queued email rows from which a delivery is worth helper processes
 THREADS = 4  # sends at once in one helper
@@ -104,6 +110,21 @@ class MailProcesses:
             except subprocess.TimeoutExpired:
                 helper.kill()
                 helper.wait()
+
+
+def for_delivery(app: App, now: datetime, timeout: float) -> MailProcesses | None:
+    """Helper processes for the email of a large delivery (see :mod:`scheduler.engine.mailers`)."""
+    count = app.loaded.config.notify.mail_processes
+    email = [name for name, url in app.loaded.channel_urls.items() if channel_kind(url) == "email"]
+    if not count or not email:
+        return None
+    with app.store.reading() as session:
+        queued = session.scalar(
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(OutboxRow.status == QUEUED, OutboxRow.next_attempt_at <= now, OutboxRow.channel.in_(email))
+        )
+    return MailProcesses(count, timeout) if (queued or 0) >= BULK else None
 
 
 def _jobs(stream: IO[bytes]) -> Iterator[dict[str, Any]]:

@@ -129,3 +129,13 @@ def test_rules_that_cannot_work_are_refused(zhibu: CliRun, example_config: Path,
     checked = zhibu("check")
     assert checked.exit_code == 2, checked.output
     assert said in checked.output
+
+
+def test_a_built_in_name_without_every_is_not_given_the_catalogue_cadence(zhibu: CliRun, example_config: Path) -> None:
+    text = example_config.read_text(encoding="utf-8")  # its [rules.dues] is quarterly; no [catalogue]
+    assert zhibu("check").exit_code == 0
+    example_config.write_text(re.sub(r'(?m)^every = "quarter" +# 按季度收缴.*\n', "", text, count=1), encoding="utf-8")
+    checked = zhibu("check")
+    assert checked.exit_code == 2, checked.output
+    assert "rules.dues.every" in checked.output
+    assert '没有写 every：请写明 every（内置目录为 "month"）' in checked.output

@@ -53,7 +53,12 @@ def merge_catalogue(raw: dict[str, Any], issues: list[ConfigIssue]) -> tuple[dic
     for key, entry in table_of(raw, "rules").items():
         ident = key if key in catalogue else aliases.get(key)
         if ident is not None and isinstance(entry, dict):
-            merged[ident] = {**catalogue[ident], **entry}  # naming a built-in also enables it
+            builtin = catalogue[ident]
+            if ident not in merged and "every" in builtin and "every" not in entry:
+                # not enabled by [catalogue]: its cadence is not taken silently from the catalogue
+                where = ("rules", key, "every")
+                issues.append(ConfigIssue(where, "config.builtin_every", {"rule": key, "every": builtin["every"]}))
+            merged[ident] = {**builtin, **entry}  # naming a built-in also enables it
             renames[ident] = key
         else:
             merged[key] = entry
