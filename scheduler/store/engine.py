@@ -249,8 +249,8 @@ def upgrade_schema(store: Store) -> tuple[str | None, str]:
     before = store.schema_revision()
     if before and before.isdigit() and int(before) > int(SCHEMA_HEAD):
         raise StoreError("store.newer", current=before, head=SCHEMA_HEAD)
-    try:
-        with store.engine.begin() as connection:
+    try:  # a write transaction from its start: on SQLite a second process waits on BEGIN IMMEDIATE
+        with store.engine.execution_options(zhibu_write=True).begin() as connection:
             if connection.dialect.name == "postgresql":
                 # two processes starting on an empty database take turns; the second finds head
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})

@@ -139,3 +139,17 @@ def test_a_built_in_name_without_every_is_not_given_the_catalogue_cadence(zhibu:
     assert checked.exit_code == 2, checked.output
     assert "rules.dues.every" in checked.output
     assert '没有写 every：请写明 every（内置目录为 "month"）' in checked.output
+
+
+def test_processes_first_using_a_new_store_at_once_all_succeed(example_config: Path) -> None:
+    """Ten commands start together on a store that does not exist yet: one creates it, the
+    others wait for its write lock (no "database is locked")."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ZHIBU_CONFIG": str(example_config)}
+    command = [sys.executable, "-m", "scheduler.cli", "audit", "verify"]
+    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(10)]
+    results = [(p.wait(timeout=120), p.stderr.read().decode() if p.stderr else "") for p in processes]
+    assert [code for code, _ in results] == [0] * 10, results
