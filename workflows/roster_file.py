@@ -5,6 +5,9 @@ Headers (any order; English field names work too): 编号/工号 → id, 姓名 
 unit (its id or full name), 人员类别 → status, 职务 → roles (、 or , separated), 入党时间 → joined,
 预备期开始 → probation_start, 申请入党时间 → applied_on, 确定积极分子时间 → activist_since,
 缴费基数 → dues_base, 固定党费 → dues_fixed, 手机 → phone, 邮箱 → email, 流动党员 / 离退休 (是/否).
+The header is the first of the top rows that names 姓名 and another known column (a title row or
+merged cells may come first); common columns zhibu does not use (序号, 性别, 备注…) are skipped, and
+a mapping to ``-`` skips any other. Two people of one name in one unit are a warning, not an error.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +57,24 @@ HEADERS: dict[str, str] = {
     "登录名": "login",
     "系统账号": "login",
 }
+IGNORE = "-"  # a column mapped to this is skipped (--mapping 备注=-)
+IGNORED = frozenset(  # columns rosters often carry that zhibu does not use: skipped, never an error
+    {
+        "序号",
+        "性别",
+        "民族",
+        "出生日期",
+        "出生年月",
+        "籍贯",
+        "学历",
+        "学位",
+        "身份证号",
+        "身份证号码",
+        "备注",
+        "工作单位",
+    }
+)
+HEADER_SEARCH = 10  # rows above the header (a title, merged cells) looked through
 FIELDS = (
     "id",
     "name",
@@ -106,6 +128,8 @@ class RosterFile:
 
     people: list[Any] = field(default_factory=list)  # dicts of fields, or what parse_roster made of them
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # read, but worth a look (two 王芳 in one branch)
+    ignored: list[str] = field(default_factory=list)  # headers of the columns skipped
 
 
 def read_rows(path: Path) -> Iterator[list[Any]]:
@@ -180,34 +204,20 @@ def parse_roster(
     Each person is kept as a dict of fields, or as what ``into`` makes of it — as soon as its row
     is read, so the rows, the dicts and the people are not all in memory at once."""
     result = RosterFile()
+    known = {**HEADERS, **{f: f for f in FIELDS}, **{h: IGNORE for h in IGNORED}, **(mapping or {})}
     rows = iter(rows)
-    first = next(rows, None)
-    if first is None:
+    top = list(itertools.islice(rows, HEADER_SEARCH))  # a title row or merged cells may come first
+    if not top:
         result.errors.append(RowError(1, "", Message("roster.file_empty", {})))
         return result
-    headers = [str(h or "").strip() for h in first]
-    known = {**HEADERS, **{f: f for f in FIELDS}, **(mapping or {})}
-    columns: dict[int, str] = {}
-    for index, header in enumerate(headers):
-        if not header:
-            continue
-        target = known.get(header)
-        if target is None:
-            near = difflib.get_close_matches(header, list(known), n=1)
-            unknown = Message("roster.unknown_column_near", {"header": header, "near": near[0]}) if near else None
-            unknown = unknown or Message("roster.unknown_column", {"header": header})
-            result.errors.append(RowError(1, header, unknown))
-        else:
-            columns[index] = target
-    missing = [f for f in REQUIRED if f not in columns.values()]
-    for name in missing:
-        result.errors.append(
-            RowError(1, name, Message("roster.missing_column", {"field": name, "header": FIELD_HEADERS[name]}))
-        )
+    above = next((n for n, row in enumerate(top) if _is_header(row, known)), 0)
+    header_row = above + 1
+    columns = _columns(top[above], known, header_row, result)
     if result.errors:
         return result
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
+    names: dict[tuple[str, str], int] = {}
+    for number, row in enumerate(itertools.chain(top[header_row:], rows), start=header_row + 1):
         if not any(str(cell or "").strip() for cell in row):
             continue
         person, problems = _person(number, row, columns, units)
@@ -218,9 +228,44 @@ def parse_roster(
             result.errors.append(RowError(number, "id", duplicate))
         elif ident:
             seen[ident] = number
+        namesake = (person.get("unit", ""), person.get("name", ""))
+        if namesake in names and all(namesake):
+            said = Message("roster.same_name", {"name": namesake[1], "other": names[namesake]})
+            result.warnings.append(RowError(number, "name", said))
+        names.setdefault(namesake, number)
         if not problems:
             result.people.append(person if into is None else into(person))
     return result
+
+
+def _is_header(row: Sequence[Any], known: Mapping[str, str]) -> bool:
+    """A header row names the person's name column and at least one other column zhibu knows."""
+    found = {known.get(str(cell or "").strip()) for cell in row} - {None, IGNORE}
+    return "name" in found and len(found) >= 2
+
+
+def _columns(first: Sequence[Any], known: Mapping[str, str], row: int, result: RosterFile) -> dict[int, str]:
+    """Column index → field, from the header row; unknown and missing columns are errors."""
+    columns: dict[int, str] = {}
+    for index, cell in enumerate(first):
+        header = str(cell or "").strip()
+        if not header:
+            continue
+        target = known.get(header)
+        if target == IGNORE:
+            result.ignored.append(header)
+        elif target is None:
+            near = difflib.get_close_matches(header, list(known), n=1)
+            unknown = Message("roster.unknown_column_near", {"header": header, "near": near[0]}) if near else None
+            unknown = unknown or Message("roster.unknown_column", {"header": header})
+            result.errors.append(RowError(row, header, unknown))
+        else:
+            columns[index] = target
+    for name in [f for f in REQUIRED if f not in columns.values()]:
+        key = "roster.missing_id_column" if name == "id" else "roster.missing_column"
+        said = Message(key, {"field": name, "header": FIELD_HEADERS[name]})
+        result.errors.append(RowError(row, name, said))
+    return columns
 
 
 def _person(
@@ -248,7 +293,9 @@ def _person(
 def _field(target: str, value: Any, text: str, units: Mapping[str, str]) -> Any:
     if target == "unit":
         if text not in units:
-            near = difflib.get_close_matches(text, list(units), n=1)
+            near = [
+                name for name in difflib.get_close_matches(text, list(units), n=5) if _numbers(name) == _numbers(text)
+            ]
             raise _CellError("roster.not_unit_near", near=near[0]) if near else _CellError("roster.not_unit")
         return units[text]
     if target == "status":
@@ -290,6 +337,12 @@ def _field(target: str, value: Any, text: str, units: Mapping[str, str]) -> Any:
     if target == "id" and not re.match(r"^[A-Za-z0-9_.\-\u3400-\u9fff]+$", text):
         raise _CellError("roster.bad_id")
     return text
+
+
+def _numbers(name: str) -> str:
+    """The numerals in a unit's name (第九党支部 → 九): two names whose numbers differ are different
+    units however alike the rest reads."""
+    return "".join(re.findall(r"[0-9一二三四五六七八九十百零〇]", name))
 
 
 def unit_lookup(units: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -136,6 +136,8 @@ class Imported:
     dry_run: bool
     created: int = 0
     retired: int = 0
+    warnings: tuple[RowError, ...] = ()  # read, but worth a look (two people of one name in a branch)
+    ignored: tuple[str, ...] = ()  # headers of the columns skipped
 
 
 def import_people(
@@ -156,10 +158,13 @@ def import_people(
         if errors:
             lines = [Message("roster.row_error", {"row": e.row, "message": e.message}) for e in errors]
             raise UsageError("roster.invalid", path=file, count=len(errors), details=lines)
+        warnings, ignored = tuple(parsed.warnings), tuple(parsed.ignored)
         if dry_run:
             session.rollback()
-            return Imported(plan, dry_run=True)
+            return Imported(plan, dry_run=True, warnings=warnings, ignored=ignored)
         apply_import(session, parsed.people, plan, by=known.login, now=now)
         session.flush()
         report = sync(session, app.loaded, app.rules, app.workdays, now)
-        return Imported(plan, dry_run=False, created=report.created, retired=report.retired)
+        return Imported(
+            plan, dry_run=False, created=report.created, retired=report.retired, warnings=warnings, ignored=ignored
+        )

@@ -22,7 +22,11 @@ def import_group() -> None:
 @import_group.command("people")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing")
-@click.option("--mapping", multiple=True, help="HEADER=field for a column zhibu does not know, e.g. 党员编号=id")
+@click.option(
+    "--mapping",
+    multiple=True,
+    help="HEADER=field for a column zhibu does not know, e.g. 党员编号=id; HEADER=- skips a column",
+)
 @by_option
 @now_option
 @pass_cli
@@ -34,6 +38,10 @@ def import_people(
     pairs = dict(item.split("=", 1) for item in mapping if "=" in item)
     result = roster_import.import_people(cli.app(), operator(by), cli.now(now_text), file, pairs, dry_run=dry_run)
     plan = result.plan
+    if result.ignored:
+        cli.echo(cli.t("roster.ignored", columns="、".join(result.ignored)))
+    for warning in result.warnings:
+        cli.warn(cli.t("roster.row_warning", row=warning.row, message=warning.message.render(cli.lang)))
     counts = {"added": len(plan.added), "changed": len(plan.changed), "transferred": len(plan.transferred)}
     cli.echo(cli.t("roster.plan", **counts, left=len(plan.left)))
     for ident, old, new in plan.transferred[:SHOWN]:

@@ -51,11 +51,13 @@ def test_cell_problems_name_the_column_as_the_file_does() -> None:
     assert messages(rows, "zh") == [
         "编号“m 1”只能包含字母、数字、汉字和 - _ .",
         "姓名不能为空",
-        "所在支部“第二党支部”不是配置中的组织，是否应为“第一党支部”？",
+        "所在支部“第二党支部”不是配置中的组织",  # not "did you mean 第一党支部": its number differs
         "离退休“退休”应为“是”或“否”",
         "固定党费“-5”不是金额",
     ]
-    assert messages(rows, "en")[2] == "unit '第二党支部': is not a unit in the config — did you mean '第一党支部'?"
+    assert messages(rows, "en")[2] == "unit '第二党支部': is not a unit in the config"
+    mistyped = [["编号", "姓名", "所在支部"], ["m3", "李四", "第一党支布"]]
+    assert messages(mistyped, "en") == ["unit '第一党支布': is not a unit in the config — did you mean '第一党支部'?"]
     assert not found.people
 
 
@@ -72,3 +74,29 @@ def test_a_csv_is_read_a_record_at_a_time_and_a_cell_may_hold_a_line_break(tmp_p
     found = parse_roster(rows, UNITS, into=lambda person: (person["id"], person["roles"]))
     assert found.people == [("m1", ["secretary", "organization-member"])]
     assert [(e.row, e.column) for e in found.errors] == [(3, "unit")]  # rows as Excel numbers them
+
+
+def test_the_header_may_follow_a_title_and_common_columns_are_skipped() -> None:
+    rows = [
+        ["机关第一党支部党员花名册", None, None, None, None],
+        [None, None, None, None, None],
+        ["序号", "编号", "姓名", "性别", "所在支部", "备注", "籍贯"],
+        [1, "m1", "王芳", "女", "第一党支部", "", "河北"],
+        [2, "m2", "王芳", "女", "第一党支部", "同名", "山东"],
+        [3, "m3", "李四", "男", "第九党支部", "", ""],
+    ]
+    found = parse_roster(rows, UNITS, {"籍贯": "-"})
+    assert [(e.row, e.column) for e in found.errors] == [(6, "unit")]  # the file's own row numbers
+    assert found.errors[0].message.render("zh") == "所在支部“第九党支部”不是配置中的组织"
+    assert found.ignored == ["序号", "性别", "备注", "籍贯"]
+    assert [(w.row, w.message.render("zh")) for w in found.warnings] == [
+        (5, "与第 4 行同名（“王芳”在同一支部）：记录出席时请用编号区分")
+    ]
+    assert [p["id"] for p in found.people] == ["m1", "m2"]
+
+
+def test_a_roster_without_an_id_column_is_refused_with_why() -> None:
+    said = messages([["姓名", "所在支部"], ["王芳", "第一党支部"]], "zh")
+    assert said == [
+        "缺少“编号”列：每名党员须有不随行序变化的编号（工号、党员编号等），任务编号依它而定；列名不同时用 --mapping 列名=id"
+    ]

@@ -276,13 +276,15 @@ def _person_adapter() -> TypeAdapter[PersonEntry]:
     return TypeAdapter(PersonEntry)
 
 
-def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[ConfigIssue]]:
-    """The people of the ``[roster] files``, or every problem found in them (by file and row)."""
+def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[ConfigIssue], list[ConfigIssue]]:
+    """The people of the ``[roster] files``, or every problem found in them (by file and row); and
+    what is worth a warning (two people of one name in one branch)."""
     from workflows.roster_file import column_name, parse_roster, read_rows, unit_lookup
 
     units = unit_lookup((u.id, u.name) for u in config.units)
     people: list[PersonEntry] = []
     issues: list[ConfigIssue] = []
+    warnings: list[ConfigIssue] = []
     own = {p.id for p in config.people}
     for index, name in enumerate(config.roster.files):
         where: KeyPath = ("roster", "files", index)
@@ -297,14 +299,14 @@ def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[
             reason = getattr(error, "strerror", None) or error
             issues.append(ConfigIssue(where, "config.env_file", {"path": file, "reason": reason}))
             continue
-        for problem in read.errors:
+        for problem, kept in [*((e, issues) for e in read.errors), *((w, warnings) for w in read.warnings)]:
             params = {
                 "file": name,
                 "row": problem.row,
                 "column": column_name(problem.column),
                 "message": problem.message,
             }
-            issues.append(ConfigIssue(where, "config.roster_row", params))
+            kept.append(ConfigIssue(where, "config.roster_row", params))
         if read.errors:
             continue
         for person in read.people:
@@ -313,18 +315,19 @@ def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[
                 continue
             own.add(person.id)
             people.append(person)
-    return people, issues
+    return people, issues, warnings
 
 
-def _with_roster_files(config: Config, path: Path, text: str) -> Config:
-    """``config`` with the people of its roster files added; every problem in them is raised."""
+def _with_roster_files(config: Config, path: Path, text: str) -> tuple[Config, list[ConfigIssue]]:
+    """``config`` with the people of its roster files added, and the warnings about them; every
+    problem in them is raised."""
     if not config.roster.files:
-        return config
-    people, issues = _roster_issues(config, path.parent)
+        return config, []
+    people, issues, warnings = _roster_issues(config, path.parent)
     if issues:
         lines = key_lines(text)
         raise ConfigError(path, [ConfigIssue(i.path, i.key, i.params, line_of(lines, i.path)) for i in issues])
-    return config.model_copy(update={"people": [*config.people, *people]})
+    return config.model_copy(update={"people": [*config.people, *people]}), warnings
 
 
 def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = None) -> LoadedConfig:
@@ -353,7 +356,7 @@ def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = 
         located.sort(key=lambda issue: (issue.line or 0, issue.dotted))
         raise ConfigError(path, located)
     assert config is not None
-    config = _with_roster_files(config, path, text)
+    config, roster_warnings = _with_roster_files(config, path, text)
     # serialized by pydantic straight to bytes: a city's 30,000 people as Python dicts and a JSON
     # str would be 60 MB of short-lived objects, and the heap they leave behind is not given back
     fingerprint = hashlib.sha256(Config.__pydantic_serializer__.to_json(config)).hexdigest()
@@ -361,7 +364,7 @@ def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = 
     warnings = [
         ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path))
         for w in (renamed(w, renames) for w in _warnings(config, own_rules | set(renames)))
-    ]
+    ] + [ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path)) for w in roster_warnings]
     channel_urls, _ = read_channel_urls(raw, path.parent)
     return LoadedConfig(path=path, config=config, warnings=warnings, fingerprint=fingerprint, channel_urls=channel_urls)
 
