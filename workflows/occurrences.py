@@ -363,3 +363,32 @@ def occurrences(
         last = window_end(rule, today, horizon)
         found.extend(occurrences_of(rule, roster, zone, workdays, first, last))
     return found
+
+
+def later_stages(
+    rule: Rule, first: Occurrence, roster: Roster, zone: ZoneInfo, workdays: WorkCalendar
+) -> Iterator[Occurrence]:
+    """The stages of a chain after ``first``, as ``zhibu plan`` estimates them: each opens the day the
+    one before is due (plus its minimum interval), as if every stage were done on its last day."""
+    prefix, _, name = first.period_key.rpartition("/")
+    index = next((i for i, stage in enumerate(rule.stages) if stage.name == name), None)
+    if index is None:
+        return
+    previous_due = first.due_on
+    for stage in rule.stages[index + 1 :]:
+        start = previous_due + timedelta(days=stage.wait_days)
+        previous_due = workdays.adjust(start + timedelta(days=stage.within_days), rule.rest_day)
+        yield build_occurrence(
+            rule,
+            roster,
+            zone,
+            workdays,
+            unit_id=first.unit_id,
+            person_id=first.person_id,
+            period_key=f"{prefix}/{stage.name}" if prefix else stage.name,
+            period_start=start,
+            due_on=previous_due,
+            opens_at=local_midnight(start, zone),
+            assignee_id=first_person(stage.owner, roster, first.unit_id, first.person_id),
+            title=f"{rule.title}：{stage.name}",
+        )

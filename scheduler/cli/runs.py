@@ -24,7 +24,7 @@ from workflows.calendar import work_calendar
 from workflows.config.load import LoadedConfig
 from workflows.durations import format_duration, parse_duration
 from workflows.errors import UsageError
-from workflows.occurrences import occurrences_of
+from workflows.occurrences import later_stages, occurrences_of
 from workflows.roster import Roster, roster_from_config
 from workflows.rules import rules_from_config
 
@@ -68,13 +68,23 @@ def plan(
     zone = ZoneInfo(config.org.timezone)
     rules = [r for r in rules_from_config(config) if not rule_names or r.id in rule_names or r.alias in rule_names]
     roster = planning_roster(cli, loaded)
+    workdays = work_calendar(config.org.calendar)
     found = [
         o
         for rule in rules
-        for o in occurrences_of(rule, roster, zone, work_calendar(config.org.calendar), start, end)
+        for o in occurrences_of(rule, roster, zone, workdays, start, end)
         if not units or o.unit_id in units
     ]
-    found.sort(key=lambda o: (o.due_at, o.key))
+    by_id = {rule.id: rule for rule in rules}
+    estimated = [  # a chain's later stages open as earlier ones are done: shown with estimated dates
+        later
+        for o in found
+        if by_id[o.rule_id].stages
+        for later in later_stages(by_id[o.rule_id], o, roster, zone, workdays)
+        if later.opens_at.astimezone(zone).date() <= end
+    ]
+    guessed = {o.key for o in estimated}
+    found = sorted([*found, *estimated], key=lambda o: (o.due_at, o.key))
     if as_json:
         cli.echo(
             to_json(
@@ -91,6 +101,7 @@ def plan(
                         "due_on": o.due_on,
                         "count_required": o.count_required,
                         "assignee": o.assignee_id,
+                        "estimated": o.key in guessed,
                     }
                     for o in found
                 ]
@@ -98,12 +109,22 @@ def plan(
         )
         return
     headers = [cli.t(f"col.{c}") for c in ("key", "title", "opens", "due", "count", "assignee")]
+    mark = {True: "≈", False: ""}
     rows = [
-        [o.key, o.title, o.opens_at.astimezone(zone).date(), o.due_on, o.count_required, o.assignee_id or ""]
+        [
+            o.key,
+            o.title,
+            f"{mark[o.key in guessed]}{o.opens_at.astimezone(zone).date()}",
+            f"{mark[o.key in guessed]}{o.due_on}",
+            o.count_required,
+            o.assignee_id or "",
+        ]
         for o in found
     ]
     cli.echo(table(headers, rows))
     cli.echo(cli.t("plan.total", count=len(found)))
+    if guessed:
+        cli.echo(cli.t("plan.estimated", count=len(guessed)))
 
 
 @command("sync")

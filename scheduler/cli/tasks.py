@@ -116,6 +116,8 @@ def show(cli: Cli, key: str, as_json: bool) -> None:
         lines = [line for r in records for line in _record_line(cli, r, app.zone, names)]
         cli.echo("\n".join(lines) or "  " + cli.t("show.none"))
         cli.echo(cli.t("show.history"))
+        if not history:
+            cli.echo("  " + cli.t("show.none"))
         for h in history:
             at = h.at.astimezone(app.zone)
             who = _who(h.actor, h.on_behalf_of, names, cli)

@@ -55,3 +55,21 @@ def test_model_post_evaluation_runs_its_stages_and_can_be_sent_back(zhibu: CliRu
     assert len(final) == 5
     first_stage_again = zhibu("sendback", first, "--reason", "x", "--now", "2026-05-20T11:00")
     assert first_stage_again.exit_code == 2
+
+
+def test_plan_shows_a_chains_later_stages_with_estimated_dates(zhibu: CliRun, example_config: Path) -> None:
+    edit_config(example_config, r"(\[org\]\n)", '[catalogue]\nenable = ["示范岗"]\n\n\\1')
+    shown = zhibu("plan", "--from", "2026-05-01", "--to", "2026-06-30", "--rule", "示范岗", "--unit", "zb1")
+    assert shown.exit_code == 0, shown.output
+    lines = {line.split()[0]: line.split() for line in shown.output.splitlines() if line.startswith("zb1/")}
+    assert list(lines) == [
+        f"zb1/示范岗/2026H1/{s}" for s in ("党小组申报", "支委会研究", "总支审查", "党委验收", "授牌")
+    ]
+    first, second = lines["zb1/示范岗/2026H1/党小组申报"], lines["zb1/示范岗/2026H1/支委会研究"]
+    assert not first[2].startswith("≈")  # the first stage's dates are the rule's own
+    assert second[2] == "≈" + first[3]  # the next opens the day the one before is due
+    assert "其中 4 项是后续阶段" in shown.output
+    listed = json.loads(
+        zhibu("plan", "--from", "2026-05-01", "--to", "2026-06-30", "--rule", "示范岗", "--json").stdout
+    )
+    assert {row["estimated"] for row in listed if row["key"].endswith("/授牌")} == {True}
