@@ -17,7 +17,14 @@ from scheduler.store.links import Links
 from scheduler.store.urls import chosen_url, sqlite_file
 from workflows.calendar import WorkCalendar, work_calendar
 from workflows.config.load import LoadedConfig, load_config, parse_config
+from workflows.config.schema import Config
 from workflows.rules import Rule, rules_from_config
+
+
+def calendar_of(config: Config) -> WorkCalendar:
+    """The working-day calendar of ``config``: its country's, with the days ``[calendar]`` declares."""
+    declared = config.calendar
+    return work_calendar(config.org.calendar, frozenset(declared.holidays), frozenset(declared.workdays))
 
 
 @dataclass
@@ -35,7 +42,7 @@ class App:
     @cached_property
     def workdays(self) -> WorkCalendar:
         """The org's working-day calendar."""
-        return work_calendar(self.loaded.config.org.calendar)
+        return calendar_of(self.loaded.config)
 
     @cached_property
     def rules(self) -> list[Rule]:

@@ -24,18 +24,42 @@ class RestDayPolicy(StrEnum):
 
 
 class WorkCalendar:
-    """Working days of one country (China by default), including 调休 workdays."""
+    """Working days of one country (China by default), including 调休 workdays; a year the config
+    declares (``[calendar]``) follows the declared days off and workdays alone."""
 
-    def __init__(self, country: str = "CN") -> None:
+    def __init__(
+        self, country: str = "CN", days_off: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
+    ) -> None:
         self.country = country
         self._holidays = holidays.country_holidays(country)
+        self.days_off, self.workdays = days_off, workdays
+        self.declared_years = frozenset(day.year for day in days_off | workdays)
 
     def is_working_day(self, day: date) -> bool:
         """True on weekdays that are not holidays and on 调休 weekend workdays."""
+        if day.year in self.declared_years:
+            return day in self.workdays or (day.weekday() < 5 and day not in self.days_off)
         return bool(self._holidays.is_working_day(day))
+
+    def is_published(self, year: int) -> bool:
+        """Whether ``year``'s official arrangement is known: declared in the config, or in the
+        holidays package as the State Council published it (not only computed from the lunar
+        calendar). Countries other than China count as known."""
+        if year in self.declared_years or self.country != "CN":
+            return True
+        from holidays.countries.china import ChinaStaticHolidays
+
+        return year in getattr(ChinaStaticHolidays, "special_public_holidays", {})
+
+    def unpublished_next_year(self, today: date) -> int | None:
+        """From November, next year when its arrangement is not known yet (zhibu then warns)."""
+        year = today.year + 1
+        return year if today.month >= 11 and not self.is_published(year) else None
 
     def holiday_name(self, day: date) -> str | None:
         """The official holiday on ``day``, if any."""
+        if day.year in self.declared_years:
+            return "放假" if day in self.days_off else None
         name = self._holidays.get(day)
         return str(name) if name else None
 
@@ -86,9 +110,11 @@ def anchor_date(anchor: Anchor, year: int) -> date:
 
 
 @lru_cache(maxsize=8)
-def work_calendar(country: str = "CN") -> WorkCalendar:
-    """A shared calendar per country (the holiday tables are built lazily per year)."""
-    return WorkCalendar(country)
+def work_calendar(
+    country: str = "CN", days_off: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
+) -> WorkCalendar:
+    """A shared calendar per country and declared days (the holiday tables are built lazily per year)."""
+    return WorkCalendar(country, days_off, workdays)
 
 
 @lru_cache(maxsize=16_384)

@@ -126,6 +126,9 @@ def status(cli: Cli, now_text: str | None, as_json: bool) -> None:
     )
     if data["unreachable"]:
         cli.warn(cli.t("status.unreachable", count=len(data["unreachable"]), who="、".join(data["unreachable"][:10])))
+    unpublished = app.workdays.unpublished_next_year(cli.now(now_text).astimezone(zone).date())
+    if unpublished:
+        cli.warn(cli.t("calendar.unpublished", year=unpublished))
     if data["paused_channels"]:
         cli.warn(cli.t("status.paused", channels="、".join(data["paused_channels"])))
     if data["recent_failures"]:

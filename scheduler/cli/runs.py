@@ -9,7 +9,7 @@ import click
 
 from scheduler import clock
 from scheduler.actions.resync import force_sync
-from scheduler.app import config_exposure, store_url
+from scheduler.app import calendar_of, config_exposure, store_url
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import json_option, now_option, pass_cli
 from scheduler.cli.translated import command
@@ -20,7 +20,6 @@ from scheduler.engine.summary import tick_summary
 from scheduler.engine.tick import tick
 from scheduler.reports.text import table, to_json
 from scheduler.store.engine import open_store
-from workflows.calendar import work_calendar
 from workflows.config.load import LoadedConfig
 from workflows.durations import format_duration, parse_duration
 from workflows.errors import UsageError
@@ -68,7 +67,7 @@ def plan(
     zone = ZoneInfo(config.org.timezone)
     rules = [r for r in rules_from_config(config) if not rule_names or r.id in rule_names or r.alias in rule_names]
     roster = planning_roster(cli, loaded)
-    workdays = work_calendar(config.org.calendar)
+    workdays = calendar_of(config)
     found = [
         o
         for rule in rules

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
-from scheduler.app import config_exposure, store_url
+from scheduler import clock
+from scheduler.app import calendar_of, config_exposure, store_url
 from scheduler.cli.context import Cli, operator
 from scheduler.cli.options import pass_cli
 from scheduler.cli.translated import command, group
@@ -58,6 +60,11 @@ def check(cli: Cli, path: Path | None, reference: bool, catalogue: bool) -> None
     for key in config_exposure(loaded):
         cli.warn(f"{cli.t('config.warning')}: {cli.t(key, path=loaded.path)}")
     config = loaded.config
+    unpublished = calendar_of(config).unpublished_next_year(
+        clock.now().astimezone(ZoneInfo(config.org.timezone)).date()
+    )
+    if unpublished:
+        cli.warn(f"{cli.t('config.warning')}: {cli.t('calendar.unpublished', year=unpublished)}")
     cli.echo(cli.t("config.ok", units=len(config.units), people=len(config.people), rules=len(config.rules)))
 
 

@@ -257,6 +257,8 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
     limit = app.loaded.config.notify.digest_items
     office = office_recipients(session, app)
     heads = chain.head_line(chain.heads(session)) if office else ""
+    unpublished = app.workdays.unpublished_next_year(day)
+    calendar = t("calendar.unpublished", lang, year=unpublished) if office and unpublished else ""
     # a batch of recipients at a time, each section tallied as its rows stream in: a morning after an
     # outage (or in an org where nothing is marked done) can owe digests over a year of overdue work
     for batch in in_chunks(due, DIGEST_BATCH):
@@ -277,6 +279,7 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
                 "total": total,
                 "news": news_of(sections, lang),
                 "heads": heads if recipient in office else "",  # the office keeps the history's head
+                "calendar": calendar if recipient in office else "",  # next year's holidays not known yet
                 "lang": lang,
             }
             message = render(env, lang, "digest", context)

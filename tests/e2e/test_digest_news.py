@@ -115,3 +115,21 @@ def test_the_office_s_digest_carries_the_history_s_heads(example_config: Path) -
     assert office, "the committee's secretary heard of his unit's overdue work"
     assert "记录链头：audit " in office[0].part("plain")
     assert all("记录链头" not in m.part("plain") for m in others)  # a branch secretary's digest does not
+
+
+def test_the_office_s_digest_warns_when_next_years_holidays_are_unknown(example_config: Path) -> None:
+    edit_config(example_config, r"(\[org\]\n)", '\\1office_roles = ["党务专干", "书记"]\n')
+    with SmtpServer() as smtp:
+        with_mail(example_config, smtp.port)
+        app = open_app(example_config)
+        day = date(2026, 11, 30)
+        while not any(m.recipients == ["wangjg@example.org"] for m in smtp.received) and day < date(2026, 12, 31):
+            tick(app, beijing(f"{day} 08:31"))
+            day += timedelta(days=1)
+        app.store.close()
+    office = [m for m in smtp.received if m.recipients == ["wangjg@example.org"]]
+    others = [m for m in smtp.received if m.recipients != ["wangjg@example.org"]]
+    assert office
+    assert "2027 年的放假和调休安排尚未公布" in office[0].part("plain")
+    assert "2027 年的放假和调休安排尚未公布" in office[0].part("html")
+    assert all("2027 年的放假" not in m.part("plain") for m in others)

@@ -67,6 +67,7 @@ def test_markdown_typed_into_a_problem_is_no_link_in_the_digest() -> None:
         "total": 1,
         "news": "",
         "heads": "",
+        "calendar": "",
         "sections": [Section(name="problems", title="整改", items=[item])],
         "lang": "zh",
     }

@@ -101,6 +101,7 @@ def test_a_long_digest_is_cut_to_the_wecom_limit_with_a_count(platform: FakePlat
             "total": 300,
             "news": "",
             "heads": "",
+            "calendar": "",
             "lang": "zh",
         },
     )

@@ -153,3 +153,42 @@ def test_processes_first_using_a_new_store_at_once_all_succeed(example_config: P
     processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(10)]
     results = [(p.wait(timeout=120), p.stderr.read().decode() if p.stderr else "") for p in processes]
     assert [code for code, _ in results] == [0] * 10, results
+
+
+def test_next_years_holidays_not_yet_published_are_warned_of_from_november(
+    zhibu: CliRun, example_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The holidays package knows 2026's arrangement as published, 2027's only as computed."""
+    instant = tmp_path / "clock"
+    monkeypatch.setenv("ZHIBU_CLOCK", f"file:{instant}")
+    said = "2027 年的放假和调休安排尚未公布或未写入配置"
+    instant.write_text("2026-10-30T09:00+08:00", encoding="utf-8")
+    assert said not in zhibu("check").output  # not before November
+    instant.write_text("2026-11-02T09:00+08:00", encoding="utf-8")
+    assert said in zhibu("check").output
+    assert said in zhibu("status").output
+    declared = '[calendar]\nholidays = ["2027-01-01", "2027-02-05", "2027-02-08"]\nworkdays = ["2027-02-07"]\n'
+    example_config.write_text(example_config.read_text(encoding="utf-8") + "\n" + declared, encoding="utf-8")
+    checked = zhibu("check")
+    assert checked.exit_code == 0, checked.output
+    assert said not in checked.output
+
+
+def test_a_declared_year_follows_its_declared_days_alone() -> None:
+    from datetime import date
+
+    from workflows.calendar import work_calendar
+
+    computed = work_calendar("CN")
+    declared = work_calendar("CN", frozenset({date(2027, 2, 5), date(2027, 2, 8)}), frozenset({date(2027, 2, 7)}))
+    assert not computed.is_published(2027)
+    assert computed.is_published(2026)  # as the State Council published it (调休 included)
+    assert declared.is_published(2027)
+    assert not computed.is_working_day(date(2027, 2, 9))  # computed: a Spring Festival day off
+    assert declared.is_working_day(date(2027, 2, 9))  # declared: not among the days off
+    assert declared.is_working_day(date(2027, 2, 7))  # a Sunday worked in exchange
+    assert not declared.is_working_day(date(2027, 2, 8))
+    assert computed.is_working_day(date(2026, 2, 14)) == declared.is_working_day(date(2026, 2, 14))  # other years
+    assert computed.unpublished_next_year(date(2026, 11, 1)) == 2027
+    assert computed.unpublished_next_year(date(2026, 10, 31)) is None
+    assert declared.unpublished_next_year(date(2026, 12, 3)) is None

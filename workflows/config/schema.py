@@ -148,6 +148,24 @@ class ExportSection(Section):
     )
 
 
+class CalendarSection(Section):
+    """[calendar] — a year's official holidays and 调休 workdays as the State Council publishes them,
+    for a year the holidays package does not know as published yet."""
+
+    holidays: list[date] = Field(
+        default_factory=list,
+        **describe(
+            "放假日（国务院办公厅公布的安排）；写了某年的放假日，该年就完全按这里的安排",
+            "Official days off; once a year has days here, that year follows this list alone",
+            ["2027-01-01", "2027-02-06"],
+        ),
+    )
+    workdays: list[date] = Field(
+        default_factory=list,
+        **describe("调休上班的周末", "Weekend days worked in exchange (调休)", ["2027-02-14"]),
+    )
+
+
 class RosterSection(Section):
     """[roster] — the 花名册 files read with the config, with the Chinese headers branches keep."""
 
@@ -255,6 +273,9 @@ class Config(Section):
     web: WebSection = Field(default_factory=WebSection, **describe("任务页面", "The task page"))
     channels: dict[str, ChannelEntry] = Field(default_factory=dict, **describe("提醒渠道", "Channels (apprise URLs)"))
     roster: RosterSection = Field(default_factory=RosterSection, **describe("花名册文件", "Roster files"))
+    calendar: CalendarSection = Field(
+        default_factory=CalendarSection, **describe("节假日安排", "Declared holidays and 调休")
+    )
     export: ExportSection = Field(default_factory=ExportSection, **describe("导出文件", "Exported files"))
     units: list[UnitEntry] = Field(**describe("组织树", "The unit tree"))
     people: list[PersonEntry] = Field(
