@@ -8,6 +8,7 @@ changed has transferred: their future open tasks retire in the old unit and appe
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -141,7 +142,14 @@ class Imported:
 
 
 def import_people(
-    app: App, operator: Operator, now: datetime, file: Path, mapping: dict[str, str], *, dry_run: bool
+    app: App,
+    operator: Operator,
+    now: datetime,
+    file: Path,
+    mapping: dict[str, str],
+    *,
+    dry_run: bool,
+    progress: Callable[[Iterable[list[Any]]], Iterable[list[Any]]] = lambda rows: rows,
 ) -> Imported:
     """Load a roster file: every bad row listed and nothing written while any is wrong; else the
     people upserted, leavers deactivated and the tasks synced (nothing at all with ``dry_run``)."""
@@ -152,7 +160,7 @@ def import_people(
             session.execute(select(UnitRow.id, UnitRow.name).where(UnitRow.active.is_(True))).all()
             or [(u.id, u.name) for u in app.loaded.config.units]
         )
-        parsed = parse_roster(read_rows(file), units, mapping)
+        parsed = parse_roster(progress(read_rows(file)), units, mapping)
         plan = plan_import(session, parsed.people, config_ids)
         errors = sorted([*parsed.errors, *plan.errors], key=lambda e: (e.row, e.column))
         if errors:

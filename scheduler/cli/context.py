@@ -8,12 +8,12 @@ store through :meth:`Cli.app`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import click
@@ -24,6 +24,8 @@ from scheduler.store.readonly import Reader, sqlite_reader
 from scheduler.store.urls import chosen_url
 from workflows.config.essentials import Essentials, read_essentials
 from workflows.i18n import Lang, t
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from scheduler.app import App
@@ -112,6 +114,19 @@ class Cli:
     def warn(self, text: str) -> None:
         """Print to stderr."""
         click.echo(text, err=True)
+
+    def progress(self, label: str) -> Callable[[Iterable[T]], Iterable[T]]:
+        """Something that passes items through, drawing a progress bar on stderr while they are
+        taken — only when stderr is a terminal (a pipe or a log gets nothing)."""
+        if not sys.stderr.isatty():
+            return lambda items: items
+
+        def drawn(items: Iterable[T]) -> Iterator[T]:
+            length = len(items) if isinstance(items, Sized) else None
+            with click.progressbar(items, length=length, label=self.t(label), file=sys.stderr, show_pos=True) as bar:
+                yield from bar
+
+        return drawn
 
     def now(self, value: str | None) -> datetime:
         """Pin the clock to ``--now`` when given (local to the org's zone) and return now(). A

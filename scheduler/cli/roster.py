@@ -36,7 +36,10 @@ def import_people(
     """Import or update people from CSV/XLSX with Chinese headers (姓名, 所在支部, 人员类别…); every bad row
     is listed and nothing is written while any row is wrong."""
     pairs = dict(item.split("=", 1) for item in mapping if "=" in item)
-    result = roster_import.import_people(cli.app(), operator(by), cli.now(now_text), file, pairs, dry_run=dry_run)
+    progress = cli.progress("progress.roster")
+    result = roster_import.import_people(
+        cli.app(), operator(by), cli.now(now_text), file, pairs, dry_run=dry_run, progress=progress
+    )
     plan = result.plan
     if result.ignored:
         cli.echo(cli.t("roster.ignored", columns="、".join(result.ignored)))

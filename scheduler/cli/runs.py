@@ -134,11 +134,12 @@ def sync_command(cli: Cli, now_text: str | None, force: bool) -> None:
     """Create the tasks of the current and next periods (idempotent)."""
     app = cli.app()
     now = cli.now(now_text)
+    progress = cli.progress("progress.sync")
     if force:
-        report = force_sync(app, operator(None), now)
+        report = force_sync(app, operator(None), now, progress)
     else:
         with app.store.serialized() as session:
-            report = sync(session, app.loaded, app.rules, app.workdays, now)
+            report = sync(session, app.loaded, app.rules, app.workdays, now, progress=progress)
     if report.skipped:
         cli.echo(cli.t("sync.skipped"))
     else:

@@ -218,6 +218,7 @@ def sync(
     *,
     force: bool = False,
     actor: str = audit.DAEMON,
+    progress: Callable[[Sequence[Rule]], Iterable[Rule]] = lambda rules: rules,
 ) -> SyncReport:
     """Materialize every occurrence from the last sync (or today) through the horizon.
 
@@ -252,7 +253,7 @@ def sync(
     first = min(last_day, today)
     # what was due before zhibu started tracking is not its business (nor reported overdue)
     start = config.sync.start or date.fromisoformat(previous.get("start", today.isoformat()))
-    for rule in rules:
+    for rule in progress(rules):
         end = date.fromisoformat(stamp["ends"][rule.id])
         begin = date.fromisoformat(old_ends[rule.id]) + timedelta(days=1) if extend else first
         if begin > end:

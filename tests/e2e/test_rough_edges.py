@@ -192,3 +192,46 @@ def test_a_declared_year_follows_its_declared_days_alone() -> None:
     assert computed.unpublished_next_year(date(2026, 11, 1)) == 2027
     assert computed.unpublished_next_year(date(2026, 10, 31)) is None
     assert declared.unpublished_next_year(date(2026, 12, 3)) is None
+
+
+def _stderr_on_a_terminal(command: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run ``command`` with its stderr on a pseudo-terminal; its exit code and what it drew there."""
+    import os
+    import pty
+    import select
+    import subprocess
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    drawn = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        elif process.poll() is not None:
+            break
+    os.close(master)
+    return process.wait(timeout=60), drawn.decode("utf-8", "replace")
+
+
+def test_long_work_shows_progress_on_a_terminal_and_nothing_in_a_pipe(example_config: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ZHIBU_CONFIG": str(example_config)}
+    command = [sys.executable, "-m", "scheduler.cli", "sync", "--force", "--now", "2026-03-02T09:00"]
+    code, drawn = _stderr_on_a_terminal(command, env)
+    assert code == 0, drawn
+    assert "生成任务" in drawn
+    assert re.search(r"\[#+\]\s+(\d+)/\1", drawn), drawn[-300:]  # the bar, full at the end
+    piped = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert piped.returncode == 0
+    assert "生成任务" not in piped.stderr
