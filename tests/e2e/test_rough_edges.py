@@ -235,3 +235,24 @@ def test_long_work_shows_progress_on_a_terminal_and_nothing_in_a_pipe(example_co
     piped = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert piped.returncode == 0
     assert "生成任务" not in piped.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        (
+            "[org]\n[org]\n",
+            "表 [org] 写了两次（同名的表只能出现一次）（第 2 行第 5 列）",
+            "Cannot declare ('org',) twice",
+        ),
+        ("a = tru\n", "值写法不对", "Invalid value"),
+        ('a = "x\n', "含有不允许的字符", "Illegal character"),
+    ],
+)
+def test_toml_mistakes_are_said_in_chinese(zhibu: CliRun, example_config: Path, text: str, zh: str, en: str) -> None:
+    example_config.write_text(text, encoding="utf-8")
+    checked = zhibu("check")
+    assert checked.exit_code == 2
+    assert zh in checked.output
+    assert en not in checked.output
+    assert en in zhibu("--lang", "en", "check").output
