@@ -59,6 +59,7 @@ def bench_digests(size: Size, work: Path) -> Row:
                 total=items,
                 news="",
                 heads="",
+                calendar="",
                 lang="zh",
                 t=label,
             )

@@ -22,6 +22,19 @@ def zhibu_executable() -> str:
     return found
 
 
+def ticks_of(pid: int) -> list[int]:
+    """The pids of the tick processes of the service ``pid``: forked by its warm worker."""
+    workers = [child for child in children_of(pid) if "scheduler.service.warm" in _cmdline(child)]
+    return [tick for worker in workers for tick in children_of(worker)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def children_of(pid: int) -> list[int]:
     """The pids of the live processes whose parent is ``pid`` (read from /proc)."""
     found = []

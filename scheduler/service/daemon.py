@@ -1,6 +1,8 @@
 """``zhibu run``: the service. It holds no data: APScheduler is only its timer — a tick every few
 minutes, one at the digest time, a nightly full sync — and each tick runs in a process of its
-own (:mod:`scheduler.service.ticker`) that parses the config, opens the store, does the work and exits.
+own, forked by the warm worker (:mod:`scheduler.service.warm`, which keeps the config parsed) or,
+without one, started fresh (:mod:`scheduler.service.ticker`): it opens the store, does the work
+and exits.
 
 So the service waits between ticks at the size of an interpreter with APScheduler imported,
 whatever the size of the organization; a year of ticks leaves nothing behind in it; and a tick
@@ -39,7 +41,8 @@ from scheduler import clock
 from scheduler.service import systemd
 from scheduler.service.listener import Listener, worker_command
 from scheduler.service.logs import LOGGER, setup
-from scheduler.service.ticker import Order
+from scheduler.service.ticker import Order, Outcome
+from scheduler.service.warm import WarmWorker
 from workflows.durations import format_duration
 
 if TYPE_CHECKING:
@@ -79,15 +82,6 @@ class Settings:
             socket_group=config.daemon.socket_group,
             web=config.web.listen,
         )
-
-
-@dataclass
-class Outcome:
-    """How one child's order went: its JSON result, or why there was none."""
-
-    ok: bool
-    result: dict[str, Any]
-    error: str | None = None
 
 
 def run_child(
@@ -131,14 +125,7 @@ def run_child(
     child.stdin.close()  # only now: the child takes the end of its stdin for the service's death
     if started is not None:
         started.remove(child)
-    if overran.is_set():
-        return Outcome(False, {}, f"it ran past its budget of {budget:.0f} s and was killed")
-    try:
-        result = json.loads(data)
-    except ValueError:
-        how = f"signal {-code}" if code < 0 else f"exit code {code}"
-        return Outcome(False, {}, f"its process ended with {how} before reporting")
-    return Outcome(bool(result.get("ok")), result, result.get("error"))
+    return Outcome.of(data, code, budget if overran.is_set() else None)
 
 
 @dataclass
@@ -161,7 +148,8 @@ class Daemon:
 
     def __post_init__(self) -> None:
         self.scheduler = BlockingScheduler(timezone=self.settings.timezone)
-        self.children: list[subprocess.Popen[bytes]] = []
+        self.children: list[Any] = []  # tick processes running: spawned (Popen) or forked by the warm worker
+        self.warm = WarmWorker()
         self._one_tick_at_a_time = threading.Lock()
         self._shutdown: threading.Thread | None = None
         self.listener: Listener | None = None
@@ -203,7 +191,14 @@ class Daemon:
             order = self.order(
                 "tick", self.config_text, now=now.isoformat(), force_sync=force_sync, agenda=self.agenda_pending
             )
-            outcome = run_child(order, self.children, self.settings.tick_budget)
+            outcome = self.warm.run(order, self.children, self.settings.tick_budget)
+            if outcome is None:  # no warm worker (it died, or is starting again): a fresh process
+                outcome = run_child(order, self.children, self.settings.tick_budget)
+                if not self.stop_requested.is_set():
+                    log.warning("the warm worker was not available; starting it again")
+                    self.warm.close()
+                    self.warm = WarmWorker()
+                    self.warm.start()
         if not outcome.ok:
             self.last_error = outcome.error or "unknown error"
             if "error" not in outcome.result:  # the child could not say so itself
@@ -321,9 +316,11 @@ class Daemon:
         if self.settings.web:
             self.start_web()
         systemd.notify("READY=1", "STATUS=starting")
+        self.warm.start()
         self.scheduler.start()
         if self._shutdown is not None:
             self._shutdown.join()
+        self.warm.close()
         log.info("zhibu stopped")
         return 0
 

@@ -27,10 +27,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from scheduler.service.logs import LOGGER, Redacting, setup
 from workflows.i18n import Lang
+
+if TYPE_CHECKING:
+    from workflows.config.load import LoadedConfig
 
 log = logging.getLogger(LOGGER)
 EXIT_ORPHANED = 70  # the service went away mid-tick
@@ -55,6 +58,27 @@ class Order:
         return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8") + b"\n"
 
 
+@dataclass
+class Outcome:
+    """How one child's order went: its JSON result, or why there was none."""
+
+    ok: bool
+    result: dict[str, Any]
+    error: str | None = None
+
+    @classmethod
+    def of(cls, data: bytes, code: int, overran_budget: float | None) -> Outcome:
+        """The outcome from what the child reported, its exit code, and the budget it overran."""
+        if overran_budget is not None:
+            return cls(False, {}, f"it ran past its budget of {overran_budget:.0f} s and was killed")
+        try:
+            result = json.loads(data)
+        except ValueError:
+            how = f"signal {-code}" if code < 0 else f"exit code {code}"
+            return cls(False, {}, f"its process ended with {how} before reporting")
+        return cls(bool(result.get("ok")), result, result.get("error"))
+
+
 def cpu_seconds() -> float:
     """The CPU this process has used so far, user and system."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -66,7 +90,14 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: datetime) -> dict[str, Any]:
+def _tick(
+    order: Order,
+    stop: threading.Event,
+    redacting: Redacting,
+    started: datetime,
+    loaded: LoadedConfig | None,
+    reused: bool,
+) -> dict[str, Any]:
     from sqlalchemy import func, select
 
     from scheduler import clock
@@ -79,7 +110,7 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
 
     now = datetime.fromisoformat(order.now)
     clock.set_now(now)  # the instant the timer fired, however long this process took to start
-    loaded = parse_checked(order.config_text, Path(order.config_path))
+    loaded = loaded or parse_checked(order.config_text, Path(order.config_path))
     redacting.urls = list(loaded.channel_urls.values())
     lang = cast(Lang | None, order.lang)
     app = App(loaded=loaded, store=open_store(store_url(loaded, order.db_url)))
@@ -89,7 +120,7 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
         report = tick(app, now, force_sync=order.force_sync, lang=lang, should_stop=stop.is_set)
         log.info(
             "tick %s: %d created, %d overdue, %d notices, %d messages queued, %d sent, %d to retry, %d failed"
-            " (%.1f s, CPU %.1f s, peak %.0f MB)",
+            " (%.1f s, CPU %.1f s, peak %.0f MB, config %s)",
             now.astimezone(app.zone).strftime("%Y-%m-%d %H:%M"),
             report.sync.created,
             report.sweep.count("overdue"),
@@ -101,6 +132,7 @@ def _tick(order: Order, stop: threading.Event, redacting: Redacting, started: da
             (clock.wall_clock() - started).total_seconds(),
             cpu_seconds(),
             peak_mb(),
+            "reused" if reused else "read",
         )
         if order.agenda:
             from scheduler.engine.summary import tick_summary
@@ -123,12 +155,21 @@ def _check(order: Order) -> dict[str, Any]:
     return {"ok": True}
 
 
-def carry_out(order: Order, stop: threading.Event, redacting: Redacting, started: datetime) -> dict[str, Any]:
-    """Do what ``order`` asks and say how it went; an error is reported, never raised."""
+def carry_out(
+    order: Order,
+    stop: threading.Event,
+    redacting: Redacting,
+    started: datetime,
+    loaded: LoadedConfig | None = None,
+    *,
+    reused: bool = False,
+) -> dict[str, Any]:
+    """Do what ``order`` asks (with the config already parsed, from a warm worker, or parsing its
+    text) and say how it went; an error is reported, never raised."""
     from workflows.errors import ZhibuError
 
     try:
-        return _tick(order, stop, redacting, started) if order.mode == "tick" else _check(order)
+        return _tick(order, stop, redacting, started, loaded, reused) if order.mode == "tick" else _check(order)
     except ZhibuError as error:
         detail, trace = error.message("en"), False
     except Exception as error:  # the service must outlive a bad tick; this one is reported

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -24,6 +25,7 @@ from tests.daemon_process import (
     SteppedClock,
     alive,
     children_of,
+    ticks_of,
     wait_until,
     zhibu_executable,
 )
@@ -102,7 +104,7 @@ def test_a_tick_killed_mid_send_fails_alone_and_the_next_tick_runs(example_confi
     """Each tick is a process of its own: killing it (as the kernel would for memory) is one
     failed tick, logged, and the service carries on with the next."""
     with sending_slowly(example_config) as (daemon, smtp):
-        ticking = children_of(daemon.proc.pid)
+        ticking = ticks_of(daemon.proc.pid)
         assert len(ticking) == 1, ticking
         smtp.handler.delay = 0.0
         os.kill(ticking[0], signal.SIGKILL)
@@ -120,10 +122,12 @@ def test_a_tick_ends_with_the_service_killed_under_it(example_config: Path) -> N
     """SIGKILL to the service (a crash) takes the tick in progress with it at once, as when the
     whole service was one process: no orphan goes on sending beside the next service."""
     with sending_slowly(example_config) as (daemon, _smtp):
-        ticking = children_of(daemon.proc.pid)
+        ticking = ticks_of(daemon.proc.pid)
         assert len(ticking) == 1, ticking
+        workers = children_of(daemon.proc.pid)
         daemon.proc.send_signal(signal.SIGKILL)
         assert wait_until(lambda: not alive(ticking[0]), timeout=10), "the tick outlived its service"
+        assert wait_until(lambda: not any(alive(w) for w in workers), timeout=10), "the warm worker outlived it"
 
 
 def test_the_service_holds_none_of_the_libraries_a_tick_uses() -> None:
@@ -351,3 +355,35 @@ def test_the_store_password_never_stands_on_the_service_command_line(example_con
             process.kill()
             process.wait(timeout=30)
     assert secret not in log.read_text()
+
+
+def test_ticks_reuse_the_parsed_config_until_a_file_it_reads_changes(realistic_config: Path, tmp_path: Path) -> None:
+    """The warm worker parses the config and its roster once; an unchanged file (even touched) is
+    reused; a roster edited under the running service is read at the next tick."""
+    clock = SteppedClock(tmp_path, "2026-03-02T09:00+08:00")
+    daemon = DaemonProcess(realistic_config, "--interval", "5m", env=clock.env)
+    roster = realistic_config.parent / "examples" / "roster.csv"
+    try:
+        first = daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:00" in line, timeout=120)
+        assert first is not None, daemon.output
+        assert "config read" in first
+        clock.set("2026-03-02T09:05+08:00")
+        second = daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:05" in line, timeout=60)
+        assert second is not None, daemon.output
+        assert "config reused" in second
+        os.utime(roster)  # touched, the same bytes
+        clock.set("2026-03-02T09:10+08:00")
+        third = daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:10" in line, timeout=60)
+        assert third is not None, daemon.output
+        assert "config reused" in third
+        with roster.open("a", encoding="utf-8") as handle:
+            handle.write("P9001,新党员,办公室党支部,正式党员,,2025-07-01,,,,8000,,p9001@example.org,否,否\n")
+        clock.set("2026-03-02T09:15+08:00")
+        fourth = daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:15" in line, timeout=60)
+        assert fourth is not None, daemon.output
+        assert "config read" in fourth
+        assert re.search(r"tick 2026-03-02 09:15: [1-9]\d* created", fourth), fourth  # the newcomer's tasks
+        daemon.signal(signal.SIGTERM)
+        assert daemon.wait(timeout=60) == 0, daemon.output
+    finally:
+        daemon.kill()

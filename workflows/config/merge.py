@@ -3,6 +3,7 @@ what the user wrote."""
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from workflows.config.fields import suggestion
@@ -54,7 +55,8 @@ def merge_catalogue(raw: dict[str, Any], issues: list[ConfigIssue]) -> tuple[dic
         ident = key if key in catalogue else aliases.get(key)
         if ident is not None and isinstance(entry, dict):
             builtin = catalogue[ident]
-            if ident not in merged and "every" in builtin and "every" not in entry:
+            misspelt = difflib.get_close_matches("every", [k for k in entry if isinstance(k, str)], n=1)
+            if ident not in merged and "every" in builtin and "every" not in entry and not misspelt:
                 # not enabled by [catalogue]: its cadence is not taken silently from the catalogue
                 where = ("rules", key, "every")
                 issues.append(ConfigIssue(where, "config.builtin_every", {"rule": key, "every": builtin["every"]}))
