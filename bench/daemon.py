@@ -25,7 +25,7 @@ def _daemon(org: Path, clock: str, interval: str) -> subprocess.Popen[str]:
     """`zhibu run` on ``org`` with the simulated clock ``clock`` (a ZHIBU_CLOCK value)."""
     return subprocess.Popen(
         [*ZHIBU, "--config", str(org / "zhibu.toml"), "run", "--interval", interval],
-        env={**os.environ, "ZHIBU_CLOCK": clock},
+        env={**os.environ, "ZHIBU_SIMULATE": "1", "ZHIBU_CLOCK": clock},  # a simulation store: its clock may move
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -53,6 +53,20 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(fields[i]) for i in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """:func:`cpu_seconds` of ``pid`` and of all its live descendants (a service's warm worker
+    and the ticks it forked and reaped)."""
+    total = cpu_seconds(pid)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            total += tree_cpu_seconds(int(stat.parent.name))
+    return total
+
+
 def tick_figures(line: str) -> tuple[float, float]:
     """The CPU seconds and peak MB of a tick's process, as its ``INFO tick …`` line reports them."""
     found = re.search(r"CPU ([\d.]+) s, peak (\d+) MB", line)

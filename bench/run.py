@@ -10,6 +10,7 @@ Benchmarks (see docs/performance.md):
   sweep        one tick's state changes and notices over 100k and 1M stored tasks, same changes
   list         `zhibu list --status overdue` (a whole cold process) vs Taskwarrior `task overdue`
   naive        one APScheduler job per reminder (SQLAlchemyJobStore) vs `zhibu run`, city size
+  empty        a tick with nothing to do under `zhibu run` (warm worker) vs a cold `zhibu tick`
   daemon       `zhibu run` through 2026 on a stepped clock (a tick a day, city size): RSS, CPU/tick, idle CPU
   digests      the daily digests of the org: messages rendered and queued per second
   delivery     a digest morning delivered to a local SMTP server vs raw smtplib over one connection
@@ -37,6 +38,7 @@ from pathlib import Path
 from bench.daemon import bench_daemon, bench_naive
 from bench.delivery import bench_delivery
 from bench.digests import bench_digests
+from bench.empty_tick import bench_empty_tick
 from bench.listing import bench_list
 from bench.materialize import SPANS, bench_materialize
 from bench.measure import Row
@@ -47,7 +49,7 @@ from bench.socket_done import bench_socket
 from bench.sweep import bench_sweep
 from bench.web import bench_web
 
-BENCHMARKS = ("materialize", "sweep", "list", "naive", "daemon", "digests", "delivery", "web", "socket")
+BENCHMARKS = ("materialize", "sweep", "list", "naive", "empty", "daemon", "digests", "delivery", "web", "socket")
 
 
 def machine() -> str:
@@ -100,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append(bench_list(folder("list")))
         elif name == "naive":
             rows.append(bench_naive(SIZES[args.size or "city"], folder("naive")))
+        elif name == "empty":
+            rows.append(bench_empty_tick(SIZES[args.size or "city"], folder("empty")))
         elif name == "daemon":
             rows.append(bench_daemon(SIZES[args.size or "city"], folder("daemon"), args.every))
         elif name == "digests":

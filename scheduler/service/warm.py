@@ -306,7 +306,6 @@ def serve(fd: int) -> int:
         line, fds = received
         order = Order(**json.loads(line))
         loaded, reused = cache.get(order.config_text, Path(order.config_path))
-        gc.collect()
         gc.freeze()  # what the worker holds stays out of the children's collections (and unshared pages)
         pid = os.fork()
         if pid == 0:
