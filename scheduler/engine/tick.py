@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from scheduler.app import App
+from scheduler.engine import nightly as nightly_inputs
 from scheduler.engine.delivery import deliver
 from scheduler.engine.digests import DigestReport, compose_digests, queue_urgent
 from scheduler.engine.materialize import SyncReport, sync
@@ -62,20 +63,32 @@ def tick(
     now: datetime,
     *,
     force_sync: bool = False,
+    nightly: bool = False,
     lang: Lang | None = None,
     send: bool = True,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> TickReport:
     """Sync (skipped when nothing changed), sweep, fire reminders and compose digests in one
-    transaction, then deliver the outbox (unless ``send`` is False)."""
+    transaction, then deliver the outbox (unless ``send`` is False). ``nightly``: the whole window
+    derived again if anything it depends on changed (:mod:`scheduler.engine.nightly`)."""
     language: Lang = lang or app.loaded.config.org.locale
     with app.store.serialized() as session:
+        if nightly:
+            changed = nightly_inputs.reasons(session, app)
+            force_sync = force_sync or bool(changed)
+            if changed:
+                log.info("nightly re-derive: runs (changed: %s)", ", ".join(changed))
+            else:
+                log.info("nightly re-derive: skipped (config, roster, calendar and tasks unchanged since it last ran)")
         synced = sync(session, app.loaded, app.rules, app.workdays, now, force=force_sync)
+        if nightly and force_sync:
+            nightly_inputs.remember(session, app, now.isoformat())
         swept = sweep(session, now)
         fired = fire_notices(session, now, app.unit_channels)
         urgent = queue_urgent(session, app, fired.urgent, now, language)
         digests = compose_digests(session, app, now, language)
         record_tick(session, now)
+        nightly_inputs.mark(session)
     delivery = deliver(app, now, should_stop=should_stop) if send else DeliveryReport()
     try:
         refresh_calendar(app, now)

@@ -182,14 +182,14 @@ class Daemon:
             **fields,
         )
 
-    def run_tick(self, *, force_sync: bool = False) -> Outcome | None:
+    def run_tick(self, *, nightly: bool = False) -> Outcome | None:
         """One tick in a child; a failure is logged and reported, and the next tick tries again."""
         with self._one_tick_at_a_time:  # the timer's jobs may fire together; ticks run in turn
             if self.stop_requested.is_set():
                 return None
             now = clock.now()
             order = self.order(
-                "tick", self.config_text, now=now.isoformat(), force_sync=force_sync, agenda=self.agenda_pending
+                "tick", self.config_text, now=now.isoformat(), nightly=nightly, agenda=self.agenda_pending
             )
             outcome = self.warm.run(order, self.children, self.settings.tick_budget)
             if outcome is None:  # no warm worker (it died, or is starting again): a fresh process
@@ -288,7 +288,7 @@ class Daemon:
             hour, minute = (int(part) for part in self.settings.digest_time.split(":"))
             self.scheduler.add_job(self.run_tick, "cron", hour=hour, minute=minute, id="digest", **options)
             self.scheduler.add_job(
-                self.run_tick, "cron", hour=1, minute=7, kwargs={"force_sync": True}, id="nightly", **options
+                self.run_tick, "cron", hour=1, minute=7, kwargs={"nightly": True}, id="nightly", **options
             )
         period = systemd.watchdog_seconds()
         if period:

@@ -50,7 +50,7 @@ class Order:
     lang: str | None = None
     log_format: str = "text"
     now: str = ""  # ISO instant of the tick, read from the service's clock when the timer fired
-    force_sync: bool = False
+    nightly: bool = False  # the nightly re-derive, when anything it depends on changed
     agenda: bool = False  # print the first tick's agenda on stdout
 
     def to_line(self) -> bytes:
@@ -117,7 +117,7 @@ def _tick(
     try:
         if clock.simulated_by_env():  # the timer's own instant is pinned, and is the real time
             app.store.require_simulation(clock.CLOCK_ENV)
-        report = tick(app, now, force_sync=order.force_sync, lang=lang, should_stop=stop.is_set)
+        report = tick(app, now, nightly=order.nightly, lang=lang, should_stop=stop.is_set)
         log.info(
             "tick %s: %d created, %d overdue, %d notices, %d messages queued, %d sent, %d to retry, %d failed"
             " (%.1f s, CPU %.1f s, peak %.0f MB, config %s)",

@@ -1,0 +1,49 @@
+"""The nightly re-derive runs only when something it depends on changed, and says why."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scheduler.app import open_app
+from scheduler.engine.tick import tick
+from tests.conftest import beijing, edit_config
+
+
+def nightly(config: Path, at: str, caplog: pytest.LogCaptureFixture) -> str:
+    """Run the night's tick at ``at``; the line it logged about the re-derive."""
+    caplog.clear()
+    app = open_app(config)
+    with caplog.at_level(logging.INFO, logger="zhibu"):
+        tick(app, beijing(at), nightly=True, send=False)
+    app.store.close()
+    return next(r.getMessage() for r in caplog.records if r.getMessage().startswith("nightly re-derive"))
+
+
+def test_the_nightly_re_derive_runs_only_when_an_input_changed(
+    example_config: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = open_app(example_config)
+    tick(app, beijing("2026-03-02 09:00"), send=False)
+    app.store.close()
+    assert nightly(example_config, "2026-03-03 01:07", caplog) == "nightly re-derive: runs (changed: first)"
+    assert nightly(example_config, "2026-03-04 01:07", caplog).startswith("nightly re-derive: skipped")
+    # the config changed: a rule's due day
+    edit_config(example_config, r"due_day = 15", "due_day = 14")
+    assert nightly(example_config, "2026-03-05 01:07", caplog) == "nightly re-derive: runs (changed: config)"
+    assert nightly(example_config, "2026-03-06 01:07", caplog).startswith("nightly re-derive: skipped")
+    # a holiday declared for a year (the calendar it derives from)
+    text = example_config.read_text(encoding="utf-8")
+    example_config.write_text(text + '\n[calendar]\nholidays = ["2027-01-01"]\n', encoding="utf-8")
+    assert nightly(example_config, "2026-03-07 01:07", caplog) == "nightly re-derive: runs (changed: config, calendar)"
+    # a task written into the store between two ticks, not by a tick
+    with sqlite3.connect(example_config.parent / "zhibu.db") as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(task)") if row[1] != "id"]
+        picked = [f"{c} || '/x'" if c in ("key", "period_key") else c for c in columns]
+        db.execute(f"INSERT INTO task ({', '.join(columns)}) SELECT {', '.join(picked)} FROM task LIMIT 1")
+    said = nightly(example_config, "2026-03-08 01:07", caplog)
+    assert said == "nightly re-derive: runs (changed: tasks written between ticks)", said
+    assert nightly(example_config, "2026-03-09 01:07", caplog).startswith("nightly re-derive: skipped")
