@@ -4,6 +4,7 @@
     python -m bench --only sweep list     # some of them
     python -m bench --size province                # the province: a month of it (under 10 minutes)
     python -m bench --size province --span quarter # a quarter (about 12 minutes)
+    python -m bench --size province --store postgresql [--span quarter]  # on a local PostgreSQL
 
 Benchmarks (see docs/performance.md):
   materialize  a year of tasks for an org (a month for the province) vs raw sqlite3 executemany
@@ -43,6 +44,7 @@ from bench.listing import bench_list
 from bench.materialize import SPANS, bench_materialize
 from bench.measure import Row
 from bench.orgs import SIZES
+from bench.postgres import bench_postgres
 
 # what the synthetic tasks are called: the catalogue's aliases and titles, people with names
 from bench.socket_done import bench_socket
@@ -72,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--only", nargs="*", choices=BENCHMARKS, help="default: all (with --size province: materialize)"
     )
     parser.add_argument(
+        "--store", choices=("sqlite", "postgresql"), default="sqlite", help="materialize into PostgreSQL (province)"
+    )
+    parser.add_argument(
         "--span", choices=sorted(SPANS), help="what materialize creates (default: a year; a month for the province)"
     )
     parser.add_argument("--keep", type=Path, help="keep the work files in this folder")
@@ -93,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     for name in args.only:
         print(f"… {name}", file=sys.stderr, flush=True)
-        if name == "materialize":
+        if name == "materialize" and args.store == "postgresql":
+            rows.extend(bench_postgres(SIZES[args.size or "province"], folder("postgres"), args.span))
+        elif name == "materialize":
             for size in [SIZES[args.size]] if args.size else [SIZES["ju"], SIZES["city"]]:
                 rows.append(bench_materialize(size, folder(f"materialize-{size.name}"), args.span))
         elif name == "sweep":

@@ -1,0 +1,147 @@
+"""The province on PostgreSQL: a month (or a quarter) materialized beside a raw ``COPY`` of the same
+rows, then a tick's sweep and ``zhibu list`` on that store beside the same on SQLite.
+
+``python -m bench --size province --store postgresql [--span quarter]`` starts a throwaway
+PostgreSQL server as the tests do (``tests/postgres.py``: initdb in the work folder, loopback
+only, fsync off as in the tests — the same for zhibu and for the baseline).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from datetime import datetime
+from pathlib import Path
+
+from bench.materialize import SPANS, _batches, _occurrences
+from bench.measure import SHANGHAI, ZHIBU, Row
+from bench.orgs import Size
+
+TABLES = ("schedule", "task")
+
+
+def _materialize(url: str, size: Size, folder: Path, last: object) -> tuple[float, int]:
+    from scheduler.engine.inserts import insert_tasks
+    from scheduler.store.engine import open_store
+
+    now = datetime(2025, 12, 31, 12, tzinfo=SHANGHAI)
+    store = open_store(url)
+    occurrences = _occurrences(size, folder, last)  # type: ignore[arg-type]
+    rows = 0
+    start = time.perf_counter()
+    with store.writing() as session:
+        for batch in _batches(occurrences):
+            rows += insert_tasks(session, batch, now)
+    elapsed = time.perf_counter() - start
+    store.close()
+    return elapsed, rows
+
+
+def _copy(source: str, target: str, work: Path) -> float:
+    """The raw baseline: the rows zhibu stored, copied out (not timed) and loaded with psycopg's
+    ``COPY … FROM STDIN`` into an empty store of the same schema (timed)."""
+    import psycopg
+
+    from scheduler.store.engine import open_store
+
+    open_store(target).close()  # the same schema, indexes included
+    plain = {url: url.replace("postgresql+psycopg://", "postgresql://") for url in (source, target)}
+    spent = 0.0
+    with psycopg.connect(plain[source]) as src, psycopg.connect(plain[target]) as dst:
+        for table in TABLES:
+            columns = [
+                row[0]
+                for row in src.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id'"
+                    " ORDER BY ordinal_position",
+                    (table,),
+                )
+            ]
+            names = ", ".join(columns)
+            dump = work / f"{table}.copy"
+            with (
+                dump.open("wb") as out,
+                src.cursor().copy(f"COPY (SELECT {names} FROM {table}) TO STDOUT") as copy,
+            ):
+                for chunk in copy:
+                    out.write(chunk)
+            start = time.perf_counter()
+            with dump.open("rb") as data, dst.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                while chunk := data.read(1 << 20):
+                    copy.write(chunk)
+            dst.commit()
+            spent += time.perf_counter() - start
+            dump.unlink()
+    return spent
+
+
+def _sweep(url: str) -> tuple[float, int]:
+    """One tick's sweep a fortnight into the span: the tasks whose thresholds passed."""
+    from scheduler.engine.sweep import sweep
+    from scheduler.store.engine import open_store
+
+    store = open_store(url)
+    start = time.perf_counter()
+    with store.writing() as session:
+        report = sweep(session, datetime(2026, 1, 15, 9, tzinfo=SHANGHAI))
+    elapsed = time.perf_counter() - start
+    store.close()
+    return elapsed, sum(len(changed) for changed in report.changed.values())
+
+
+def _list(config: Path, url: str, runs: int = 5) -> float:
+    """Median wall time of a cold ``zhibu list`` of one branch's open tasks on the store ``url``."""
+    env = {**os.environ, "ZHIBU_DB": url}
+    command = [*ZHIBU, "--config", str(config), "list", "--unit", "dw001zb001"]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise RuntimeError(f"zhibu list failed ({done.returncode}): {done.stderr[-500:]}")
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_postgres(size: Size, work: Path, span_name: str | None = None) -> list[Row]:
+    """Materialize ``span`` of ``size`` into PostgreSQL and into SQLite; COPY baseline; sweep; list."""
+    from tests.postgres import PostgresServer
+
+    last, span = SPANS[span_name or "month"]
+    server = PostgresServer(work / "pg")
+    server.start()
+    try:
+        pg, raw = server.database(), server.database()
+        pg_time, rows = _materialize(pg, size, work / "org-pg", last)
+        copy_time = _copy(pg, raw, work)
+        sqlite_url = f"sqlite:///{work / 'province.db'}"
+        sqlite_time, _ = _materialize(sqlite_url, size, work / "org-sqlite", last)
+        pg_sweep, moved = _sweep(pg)
+        sqlite_sweep, _ = _sweep(sqlite_url)
+        config = work / "org-pg" / "zhibu.toml"
+        pg_list, sqlite_list = _list(config, pg), _list(config, sqlite_url)
+    finally:
+        server.stop()
+    ratio = pg_time / copy_time if copy_time else 0.0
+    return [
+        Row(
+            "materialize on PostgreSQL",
+            f"{size.name} ({span})",
+            f"{pg_time:.1f} s, {rows:,} tasks ({rows / pg_time:,.0f}/s); the same on SQLite {sqlite_time:.1f} s",
+            f"{copy_time:.1f} s raw COPY of the same rows (psycopg)",
+            f"{ratio:.1f}×",
+            f"≤ 2× the raw COPY {'✓' if ratio <= 2 else '✗'}; a quarter ≤ 10 min",
+            "zhibu: occurrences + reminder plans + INSERT … ON CONFLICT DO NOTHING RETURNING; COPY: the load only",
+        ),
+        Row(
+            "sweep and list on the province's store",
+            f"{size.name} ({span}), {rows:,} tasks",
+            f"PostgreSQL: sweep at 2026-01-15 09:00 {pg_sweep:.1f} s ({moved:,} tasks moved, an audit row each);"
+            f" `zhibu list --unit` (cold) {pg_list * 1000:.0f} ms",
+            f"SQLite: sweep {sqlite_sweep:.1f} s; list {sqlite_list * 1000:.0f} ms",
+            f"{pg_sweep / sqlite_sweep:.1f}× and {pg_list / sqlite_list:.1f}×" if sqlite_sweep and sqlite_list else "-",
+            "—",
+        ),
+    ]
