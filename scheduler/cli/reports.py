@@ -3,6 +3,7 @@ a phone can subscribe to."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ import click
 from scheduler.cli.context import Cli
 from scheduler.cli.options import now_option, pass_cli
 from scheduler.cli.translated import command, group
-from scheduler.reports.build import SORTS, build_report, parse_span, unit_tree
+from scheduler.reports.build import SORTS, Span, build_report, parse_span, unit_tree
 from scheduler.reports.files import write_atomically
 from scheduler.reports.ics import calendar_bytes
 from scheduler.reports.output import render_csv, render_html, render_json, render_person, render_table
@@ -45,6 +46,7 @@ def _deliver(cli: Cli, data: bytes | str, output: Path | None) -> None:
 @click.option("--unit", help="A unit and the units below it (default: all)")
 @click.option("--rule", "rule_names", multiple=True, help="Only these rules (id or alias)")
 @click.option("--person", help="One person's view: dues, talks, volunteering, next dates")
+@click.option("--summary", is_flag=True, help="A draft work report (工作汇报) from the records: -o FILE.docx or .md")
 @click.option(
     "--format", "format_name", type=click.Choice(FORMATS), help="Output format (default: from -o, else table)"
 )
@@ -58,6 +60,7 @@ def report(
     unit: str | None,
     rule_names: tuple[str, ...],
     person: str | None,
+    summary: bool,
     format_name: str | None,
     sort_by: str | None,
     output: Path | None,
@@ -70,11 +73,15 @@ def report(
     zhibu report --unit zb1 --period 2026 -o zb1-2026.xlsx   # the 台账 workbook
     zhibu report --period 2026 -o 2026.html           # a year at a glance
     zhibu report --person P0012 --period 2026         # one member's dues, talks, hours
+    zhibu report --summary --period 2026H1 --unit jgdw -o 汇报.docx   # a draft 工作汇报
     """
     app = cli.app()
     now = cli.now(now_text)
     today = local_date(now, app.zone)
     span = parse_span(period_text or str(today.year))
+    if summary:
+        _summary(cli, span, unit, today, output)
+        return
     chosen = _format(format_name, output)
     if chosen == "xlsx" and output is None:
         raise UsageError("report.bad_format", value="xlsx", choices="-o FILE.xlsx")
@@ -107,6 +114,27 @@ def report(
         else:
             data = render_table(built, cli.lang, org)
     _deliver(cli, data, output)
+
+
+def _summary(cli: Cli, span: Span, unit: str | None, today: date, output: Path | None) -> None:
+    """The draft work report: Word when -o names a .docx, else Markdown."""
+    from scheduler.reports.summary import draft
+
+    app = cli.app()
+    wants_docx = output is not None and output.suffix.lower() == ".docx"
+    if output is not None and output.suffix.lower() not in (".docx", ".md", ".txt"):
+        raise UsageError("report.bad_format", value=output.suffix, choices="-o FILE.docx, -o FILE.md")
+    with app.store.reading() as session:
+        if unit is not None and session.get(UnitRow, unit) is None:
+            unit_tree(session, unit)  # raises with the valid choices
+        built = build_report(session, app, span, unit=unit, today=today)
+        written = draft(session, app, built, cli.lang)
+    if wants_docx:
+        from scheduler.reports.gongwen import docx_bytes
+
+        _deliver(cli, docx_bytes(written), output)
+    else:
+        _deliver(cli, written.markdown(), output)
 
 
 @group()
