@@ -78,7 +78,7 @@ def docx_bytes(draft: Draft) -> bytes:
     """The draft as a .docx document."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
     document = Document()
     section = document.sections[0]
@@ -102,7 +102,7 @@ def docx_bytes(draft: Draft) -> bytes:
             head.paragraph_format.space_before = head.paragraph_format.space_after = Pt(0)
             run = head.add_run(heading)
             _font(run, HEADING_FONT, 16)
-            run.font.color.rgb = None
+            run.font.color.rgb = RGBColor(0, 0, 0)  # not the heading style's theme colour
         for text in paragraphs:
             _body(document, text)
     document.core_properties.title = draft.title

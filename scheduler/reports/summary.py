@@ -208,7 +208,8 @@ def draft(session: Session, app: App, report: Report, lang: Lang) -> Draft:
     for name in ("title", *SECTIONS):
         text = env.get_template(f"summary/{lang}/{name}.md").render(f=facts)
         heading, _, body = text.strip().partition("\n")
-        paragraphs = [" ".join(p.split("\n")).strip() for p in body.split("\n\n") if p.strip()]
+        glue = "" if lang == "zh" else " "  # a line break inside a paragraph: no space in Chinese
+        paragraphs = [glue.join(part.strip() for part in p.split("\n")) for p in body.split("\n\n") if p.strip()]
         sections.append((heading.strip(), paragraphs))
     (title, intro), rest = sections[0], sections[1:]
     return Draft(title=title, sections=[("", intro), *rest])
