@@ -94,14 +94,44 @@ def _insert_new_sqlite(session: Session, table: Table, rows: Sequence[dict[str, 
         cursor.close()
 
 
+def _insert_new_postgresql(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """PostgreSQL's fast path: the rows COPYed (psycopg) into a temporary table of the same
+    columns, then one ``INSERT … SELECT … ON CONFLICT DO NOTHING``, whose row count is the rows
+    really inserted; values converted by the columns' own bind processors, as SQLAlchemy would."""
+    columns = list(rows[0])
+    dialect = session.get_bind().dialect
+    processors = [(i, p) for i, name in enumerate(columns) if (p := table.c[name].type.bind_processor(dialect))]
+    names = ", ".join(columns)
+    staging = f"zhibu_new_{table.name}"
+    get = itemgetter(*columns)
+    connection = session.connection().connection.dbapi_connection
+    with connection.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS SELECT {names} FROM {table.name} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                value = list(get(row))
+                for index, process in processors:
+                    value[index] = process(value[index])
+                copy.write_row(value)
+        cursor.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} ON CONFLICT DO NOTHING")
+        inserted = int(cursor.rowcount)
+        cursor.execute(f"TRUNCATE {staging}")
+    return inserted
+
+
 def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert the rows whose unique keys are not stored yet; return how many went in. On
-    PostgreSQL counted with RETURNING (drivers disagree on the rowcount of a batched
-    insert-or-ignore); on SQLite through the driver directly, several times faster."""
+    """Insert the rows whose unique keys are not stored yet; return how many went in. On SQLite
+    through the driver's executemany, on PostgreSQL through COPY into a staging table (both
+    several times faster than SQLAlchemy's batched insert; a test compares the rows each writes)."""
     if not rows:
         return 0
-    if session.get_bind().dialect.name == "sqlite" and len({len(row) for row in rows}) == 1:
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite" and len({len(row) for row in rows}) == 1:
         return _insert_new_sqlite(session, table, rows)
+    if dialect == "postgresql" and table is TASK_TABLE and len({len(row) for row in rows}) == 1:
+        return _insert_new_postgresql(session, table, rows)
     first_key = next(iter(table.primary_key.columns))
     statement = insert_ignoring_duplicates(session, table).returning(first_key)
     return len(session.connection().execute(statement, list(rows)).all())

@@ -66,3 +66,39 @@ def test_two_processes_sync_at_once_on_postgres(example_config: Path, pg_url: st
     assert created[1] == len(states(app)) > 0
     with app.store.writing() as session:
         assert sync(session, app.loaded, app.rules, app.workdays, beijing("2026-02-10 09:00"), force=True).created == 0
+
+
+def test_tasks_copied_into_postgres_are_the_rows_sqlite_gets(example_config: Path, pg_url: str) -> None:
+    """PostgreSQL's insert path (COPY into a staging table, then INSERT … SELECT … ON CONFLICT DO
+    NOTHING) writes the same tasks as SQLite's, counts only the new ones, and adds nothing twice."""
+    from sqlalchemy import select
+
+    from scheduler.engine.inserts import insert_tasks
+    from scheduler.store.models import TaskRow
+    from workflows.occurrences import occurrences_of
+    from workflows.roster import roster_from_config
+
+    now = beijing("2026-03-02 09:00")
+    columns = [c for c in TaskRow.__table__.columns if c.name not in ("id",)]
+    found = {}
+    for url in ("sqlite", pg_url):
+        if url != "sqlite":
+            text = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{url}"')
+            example_config.write_text(text, encoding="utf-8")
+        app = open_app(example_config)
+        roster = roster_from_config(app.loaded.config)
+        occurrences = [
+            o
+            for rule in app.rules
+            for o in occurrences_of(
+                rule, roster, app.zone, app.workdays, now.date().replace(month=1), now.date().replace(month=12)
+            )
+        ]
+        with app.store.writing() as session:
+            assert insert_tasks(session, occurrences, now) == len({o.key for o in occurrences})
+            assert insert_tasks(session, occurrences[:50], now) == 0  # nothing twice, and not counted
+        with app.store.reading() as session:
+            found[url] = {tuple(row) for row in session.execute(select(*columns))}
+        app.store.close()
+    assert found["sqlite"] == found[pg_url]
+    assert len(found[pg_url]) > 100
