@@ -62,22 +62,31 @@ SPANS = {
 }
 
 
-def bench_materialize(size: Size, work: Path, span_name: str | None = None) -> Row:
+def materialize_into(url: str, size: Size, folder: Path, last: date) -> tuple[float, int]:
+    """Seconds to insert every occurrence of ``size`` through ``last`` into the store ``url``
+    (occurrences computed as they are inserted, as a sync does), and how many went in."""
     from scheduler.engine.inserts import insert_tasks
     from scheduler.store.engine import open_store
 
-    # a province's year is 22 million rows: its default is a month, to stay under 10 minutes
-    last, span = SPANS[span_name or ("month" if size.name == "province" else "year")]
     now = datetime(2025, 12, 31, 12, tzinfo=SHANGHAI)
-    store = open_store(f"sqlite:///{work / 'zhibu.db'}")
-    occurrences = _occurrences(size, work / "org", last)
+    store = open_store(url)
+    occurrences = _occurrences(size, folder, last)
     rows = 0
     start = time.perf_counter()
     with store.writing() as session:
         for batch in _batches(occurrences):
             rows += insert_tasks(session, batch, now)
-    zhibu = time.perf_counter() - start
+    elapsed = time.perf_counter() - start
     store.close()
+    return elapsed, rows
+
+
+def bench_materialize(size: Size, work: Path, span_name: str | None = None) -> Row:
+    from scheduler.store.engine import open_store
+
+    # a province's year is 22 million rows: its default is a month, to stay under 10 minutes
+    last, span = SPANS[span_name or ("month" if size.name == "province" else "year")]
+    zhibu, rows = materialize_into(f"sqlite:///{work / 'zhibu.db'}", size, work / "org", last)
 
     # the baseline: the same rows, read back from zhibu's store (not timed), written through raw
     # sqlite3 executemany into an empty store of the same schema, batch by batch (timed)

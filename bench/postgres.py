@@ -15,28 +15,11 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench.materialize import SPANS, _batches, _occurrences
+from bench.materialize import SPANS, materialize_into
 from bench.measure import SHANGHAI, ZHIBU, Row
 from bench.orgs import Size
 
 TABLES = ("schedule", "task")
-
-
-def _materialize(url: str, size: Size, folder: Path, last: object) -> tuple[float, int]:
-    from scheduler.engine.inserts import insert_tasks
-    from scheduler.store.engine import open_store
-
-    now = datetime(2025, 12, 31, 12, tzinfo=SHANGHAI)
-    store = open_store(url)
-    occurrences = _occurrences(size, folder, last)  # type: ignore[arg-type]
-    rows = 0
-    start = time.perf_counter()
-    with store.writing() as session:
-        for batch in _batches(occurrences):
-            rows += insert_tasks(session, batch, now)
-    elapsed = time.perf_counter() - start
-    store.close()
-    return elapsed, rows
 
 
 def _copy(source: str, target: str, work: Path) -> float:
@@ -114,10 +97,10 @@ def bench_postgres(size: Size, work: Path, span_name: str | None = None) -> list
     server.start()
     try:
         pg, raw = server.database(), server.database()
-        pg_time, rows = _materialize(pg, size, work / "org-pg", last)
+        pg_time, rows = materialize_into(pg, size, work / "org-pg", last)
         copy_time = _copy(pg, raw, work)
         sqlite_url = f"sqlite:///{work / 'province.db'}"
-        sqlite_time, _ = _materialize(sqlite_url, size, work / "org-sqlite", last)
+        sqlite_time, _ = materialize_into(sqlite_url, size, work / "org-sqlite", last)
         pg_sweep, moved = _sweep(pg)
         sqlite_sweep, _ = _sweep(sqlite_url)
         config = work / "org-pg" / "zhibu.toml"

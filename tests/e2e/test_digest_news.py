@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -98,37 +99,38 @@ def test_a_digest_held_by_a_failing_server_is_merged_into_the_next(example_confi
     assert all(f"- {key}  【新】" in text for key in carried)  # Monday's news carried into Friday's
 
 
-def test_the_office_s_digest_carries_the_history_s_heads(example_config: Path) -> None:
-    """The head of the hash chain is kept outside the store every working day: in the digest of
-    the 党委 office (here the committee's secretary is made one of it)."""
-    edit_config(example_config, r"(\[org\]\n)", '\\1office_roles = ["党务专干", "书记"]\n')
+OFFICE = ["wangjg@example.org"]  # the committee's secretary, made one of the office below
+
+
+def office_mornings(config: Path, first: date, last: date) -> list[Any]:
+    """Digest mornings from ``first`` until the office's first digest (or ``last``): every mail sent."""
+    edit_config(config, r"(\[org\]\n)", '\\1office_roles = ["党务专干", "书记"]\n')
     with SmtpServer() as smtp:
-        with_mail(example_config, smtp.port)
-        app = open_app(example_config)
-        day = date(2026, 3, 30)
-        while not any(m.recipients == ["wangjg@example.org"] for m in smtp.received) and day < date(2026, 5, 1):
+        with_mail(config, smtp.port)
+        app = open_app(config)
+        day = first
+        while not any(m.recipients == OFFICE for m in smtp.received) and day < last:
             tick(app, beijing(f"{day} 08:31"))
             day += timedelta(days=1)
         app.store.close()
-    office = [m for m in smtp.received if m.recipients == ["wangjg@example.org"]]
-    others = [m for m in smtp.received if m.recipients == ["zhangwei@example.org"]]
+    return list(smtp.received)
+
+
+def test_the_office_s_digest_carries_the_history_s_heads(example_config: Path) -> None:
+    """The head of the hash chain is kept outside the store every working day: in the digest of
+    the 党委 office."""
+    received = office_mornings(example_config, date(2026, 3, 30), date(2026, 5, 1))
+    office = [m for m in received if m.recipients == OFFICE]
+    others = [m for m in received if m.recipients == ["zhangwei@example.org"]]
     assert office, "the committee's secretary heard of his unit's overdue work"
     assert "记录链头：audit " in office[0].part("plain")
     assert all("记录链头" not in m.part("plain") for m in others)  # a branch secretary's digest does not
 
 
 def test_the_office_s_digest_warns_when_next_years_holidays_are_unknown(example_config: Path) -> None:
-    edit_config(example_config, r"(\[org\]\n)", '\\1office_roles = ["党务专干", "书记"]\n')
-    with SmtpServer() as smtp:
-        with_mail(example_config, smtp.port)
-        app = open_app(example_config)
-        day = date(2026, 11, 30)
-        while not any(m.recipients == ["wangjg@example.org"] for m in smtp.received) and day < date(2026, 12, 31):
-            tick(app, beijing(f"{day} 08:31"))
-            day += timedelta(days=1)
-        app.store.close()
-    office = [m for m in smtp.received if m.recipients == ["wangjg@example.org"]]
-    others = [m for m in smtp.received if m.recipients != ["wangjg@example.org"]]
+    received = office_mornings(example_config, date(2026, 11, 30), date(2026, 12, 31))
+    office = [m for m in received if m.recipients == OFFICE]
+    others = [m for m in received if m.recipients != OFFICE]
     assert office
     assert "2027 年的放假和调休安排尚未公布" in office[0].part("plain")
     assert "2027 年的放假和调休安排尚未公布" in office[0].part("html")
