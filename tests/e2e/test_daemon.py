@@ -387,3 +387,30 @@ def test_ticks_reuse_the_parsed_config_until_a_file_it_reads_changes(realistic_c
         assert daemon.wait(timeout=60) == 0, daemon.output
     finally:
         daemon.kill()
+
+
+def test_a_dead_warm_worker_costs_one_cold_tick_and_is_started_again(example_config: Path, tmp_path: Path) -> None:
+    clock = SteppedClock(tmp_path, "2026-03-02T09:00+08:00")
+    daemon = DaemonProcess(example_config, "--interval", "5m", env=clock.env)
+    try:
+        assert daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:00" in line, timeout=120), daemon.output
+        worker = next(
+            p for p in children_of(daemon.proc.pid) if b"service.warm" in Path(f"/proc/{p}/cmdline").read_bytes()
+        )
+        os.kill(worker, signal.SIGKILL)
+        assert wait_until(lambda: not alive(worker), timeout=10)
+        clock.set("2026-03-02T09:05+08:00")
+        cold = daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:05" in line, timeout=60)
+        assert cold is not None, daemon.output
+        assert "config read" in cold  # a freshly started ticker parsed it
+        assert daemon.wait_for_line(lambda line: "warm worker was not available" in line, timeout=30), daemon.output
+        clock.set("2026-03-02T09:10+08:00")
+        assert daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:10" in line, timeout=60), daemon.output
+        clock.set("2026-03-02T09:15+08:00")
+        warm = daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:15" in line, timeout=60)
+        assert warm is not None, daemon.output
+        assert "config reused" in warm  # the new worker keeps it again
+        daemon.signal(signal.SIGTERM)
+        assert daemon.wait(timeout=60) == 0, daemon.output
+    finally:
+        daemon.kill()
