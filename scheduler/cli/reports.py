@@ -99,7 +99,10 @@ def report(
             return
         if unit is not None and session.get(UnitRow, unit) is None:
             unit_tree(session, unit)  # raises with the valid choices
-        built = build_report(session, app, span, unit=unit, rule_ids=rule_ids, today=today, sort_by=sort_by)
+        progress = cli.progress("progress.report")
+        built = build_report(
+            session, app, span, unit=unit, rule_ids=rule_ids, today=today, sort_by=sort_by, progress=progress
+        )
         org = app.loaded.config.org.name
         if chosen == "xlsx":
             from scheduler.reports.ledgers import ledger_workbook  # openpyxl is loaded only for workbooks
@@ -127,7 +130,7 @@ def _summary(cli: Cli, span: Span, unit: str | None, today: date, output: Path |
     with app.store.reading() as session:
         if unit is not None and session.get(UnitRow, unit) is None:
             unit_tree(session, unit)  # raises with the valid choices
-        built = build_report(session, app, span, unit=unit, today=today)
+        built = build_report(session, app, span, unit=unit, today=today, progress=cli.progress("progress.report"))
         written = draft(session, app, built, cli.lang)
     if wants_docx:
         from scheduler.reports.gongwen import docx_bytes

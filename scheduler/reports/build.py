@@ -9,7 +9,7 @@ view exists only when asked for (``sort_by``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -278,8 +278,10 @@ def build_report(
     rule_ids: Iterable[str] = (),
     today: date,
     sort_by: str | None = None,
+    progress: Callable[[Sequence[TaskRow]], Iterable[TaskRow]] = lambda tasks: tasks,
 ) -> Report:
-    """The report of ``span`` for ``unit`` and every unit below it (all units when None)."""
+    """The report of ``span`` for ``unit`` and every unit below it (all units when None);
+    ``progress`` sees the tasks go by."""
     units = unit_tree(session, unit)
     unit_ids = [u for u, _, _, _ in units]
     wanted_rules = set(rule_ids)
@@ -293,7 +295,7 @@ def build_report(
     names = dict(session.execute(select(PersonRow.id, PersonRow.name)).all())
     rules = app.rules_by_id
     lines: list[Line] = []
-    for task in tasks:
+    for task in progress(tasks):
         own = records.get(task.id, [])
         done = [r for r in own if r.kind == DONE_KIND]
         waiver = next((r for r in reversed(own) if r.kind == WAIVE_KIND), None)

@@ -235,6 +235,10 @@ def test_long_work_shows_progress_on_a_terminal_and_nothing_in_a_pipe(example_co
     piped = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert piped.returncode == 0
     assert "生成任务" not in piped.stderr
+    report = [sys.executable, "-m", "scheduler.cli", "report", "--period", "2026", "--now", "2026-03-02T09:00"]
+    code, drawn = _stderr_on_a_terminal([*report, "-o", str(example_config.parent / "r.xlsx")], env)
+    assert code == 0, drawn
+    assert re.search(r"整理记录\s+\[#+\]\s+(\d+)/\1", drawn), drawn[-300:]
 
 
 @pytest.mark.parametrize(
