@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -71,7 +72,7 @@ def _sweep(url: str) -> tuple[float, int]:
         report = sweep(session, datetime(2026, 1, 15, 9, tzinfo=SHANGHAI))
     elapsed = time.perf_counter() - start
     store.close()
-    return elapsed, sum(len(changed) for changed in report.changed.values())
+    return elapsed, sum(report.moved.values())
 
 
 def _list(config: Path, url: str, runs: int = 5) -> float:
@@ -88,6 +89,11 @@ def _list(config: Path, url: str, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def _said(text: str) -> None:
+    """A figure as soon as it is measured (a later failure loses nothing)."""
+    print(f"    {text}", file=sys.stderr, flush=True)
+
+
 def bench_postgres(size: Size, work: Path, span_name: str | None = None) -> list[Row]:
     """Materialize ``span`` of ``size`` into PostgreSQL and into SQLite; COPY baseline; sweep; list."""
     from tests.postgres import PostgresServer
@@ -98,11 +104,16 @@ def bench_postgres(size: Size, work: Path, span_name: str | None = None) -> list
     try:
         pg, raw = server.database(), server.database()
         pg_time, rows = materialize_into(pg, size, work / "org-pg", last)
+        _said(f"PostgreSQL: {rows:,} tasks in {pg_time:.1f} s")
         copy_time = _copy(pg, raw, work)
+        _said(f"raw COPY of the same rows: {copy_time:.1f} s")
         sqlite_url = f"sqlite:///{work / 'province.db'}"
         sqlite_time, _ = materialize_into(sqlite_url, size, work / "org-sqlite", last)
+        _said(f"SQLite: {sqlite_time:.1f} s")
         pg_sweep, moved = _sweep(pg)
+        _said(f"sweep on PostgreSQL: {pg_sweep:.1f} s, {moved:,} moved")
         sqlite_sweep, _ = _sweep(sqlite_url)
+        _said(f"sweep on SQLite: {sqlite_sweep:.1f} s")
         config = work / "org-pg" / "zhibu.toml"
         pg_list, sqlite_list = _list(config, pg), _list(config, sqlite_url)
     finally:
