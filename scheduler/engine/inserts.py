@@ -94,13 +94,31 @@ def _insert_new_sqlite(session: Session, table: Table, rows: Sequence[dict[str, 
         cursor.close()
 
 
+@lru_cache(maxsize=65_536)
+def _utc_naive(value: datetime | None) -> datetime | None:
+    """An aware instant as the store keeps it on PostgreSQL, naive UTC (cached: a period's tasks
+    share their instants)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store; pass an aware one")
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
 def _insert_new_postgresql(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """PostgreSQL's fast path: the rows COPYed (psycopg) into a temporary table of the same
+    """PostgreSQL's fast path: the rows COPYed (psycopg, binary) into a temporary table of the same
     columns, then one ``INSERT … SELECT … ON CONFLICT DO NOTHING``, whose row count is the rows
-    really inserted; values converted by the columns' own bind processors, as SQLAlchemy would."""
+    really inserted; values converted as the columns' own bind processors convert them."""
     columns = list(rows[0])
     dialect = session.get_bind().dialect
-    processors = [(i, p) for i, name in enumerate(columns) if (p := table.c[name].type.bind_processor(dialect))]
+    processors: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, name in enumerate(columns):
+        column_type = table.c[name].type
+        processor: Callable[[Any], Any] | None = (
+            _utc_naive if isinstance(column_type, UTCDateTime) else column_type.bind_processor(dialect)
+        )
+        if processor is not None:
+            processors.append((index, processor))
     names = ", ".join(columns)
     staging = f"zhibu_new_{table.name}"
     get = itemgetter(*columns)
@@ -109,7 +127,14 @@ def _insert_new_postgresql(session: Session, table: Table, rows: Sequence[dict[s
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS SELECT {names} FROM {table.name} WITH NO DATA"
         )
-        with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+        cursor.execute(
+            "SELECT attname, atttypid::int FROM pg_attribute"
+            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            (staging,),
+        )
+        types = dict(cursor.fetchall())
+        with cursor.copy(f"COPY {staging} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types([types[name] for name in columns])
             for row in rows:
                 value = list(get(row))
                 for index, process in processors:
