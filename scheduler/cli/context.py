@@ -21,7 +21,7 @@ import click
 from scheduler import clock
 from scheduler.actions.operator import Operator, kernel_operator
 from scheduler.store.readonly import Reader, sqlite_reader
-from scheduler.store.urls import chosen_url
+from scheduler.store.urls import chosen_url, sqlite_file
 from workflows.config.essentials import Essentials, read_essentials
 from workflows.i18n import Lang, t
 
@@ -88,9 +88,10 @@ class Cli:
 
     @contextmanager
     def reader(self) -> Iterator[Reader]:
-        """Plain-SQL reads of the store in one transaction: straight from the SQLite file when
-        it is one at the current schema, else through the opened app (which validates the
-        config and creates or upgrades the store as every command does)."""
+        """Plain-SQL reads of the store in one transaction: straight from the SQLite file, or from
+        another database by its URL, when it is at the current schema (the config is not parsed:
+        a province's roster would take seconds); else through the opened app (which validates
+        the config and creates or upgrades the store as every command does)."""
         essentials = None if self._app else self.essentials()  # an opened app is used as it is
         if essentials is not None:
             url = chosen_url(essentials.store_url, essentials.directory, self.db_url)
@@ -98,6 +99,11 @@ class Cli:
                 if fast is not None:
                     yield fast
                     return
+            if sqlite_file(url) is None:  # PostgreSQL: opened by its URL alone, the config not parsed
+                with _store_reader(url) as found:
+                    if found is not None:
+                        yield found
+                        return
         from scheduler.store.lookup import session_reader
 
         with self.app().store.reading() as session:
@@ -138,6 +144,25 @@ class Cli:
         if clock.moved():
             self.app().store.require_simulation("--now" if value else clock.CLOCK_ENV)
         return clock.now()
+
+
+@contextmanager
+def _store_reader(url: str) -> Iterator[Reader | None]:
+    """A reader on the database at ``url`` when it is at the current schema, else None (the
+    command then opens it through the config, which creates or upgrades it)."""
+    from scheduler.store.engine import connect_store
+    from scheduler.store.lookup import session_reader
+    from scheduler.store.migrations import SCHEMA_HEAD
+
+    store = connect_store(url)
+    try:
+        if store.schema_revision() != SCHEMA_HEAD:
+            yield None
+            return
+        with store.reading() as session:
+            yield session_reader(session)
+    finally:
+        store.close()
 
 
 def operator(by: str | None) -> Operator:

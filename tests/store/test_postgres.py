@@ -102,3 +102,17 @@ def test_tasks_copied_into_postgres_are_the_rows_sqlite_gets(example_config: Pat
         app.store.close()
     assert found["sqlite"] == found[pg_url]
     assert len(found[pg_url]) > 100
+
+
+def test_list_on_postgres_reads_the_store_without_parsing_the_config(
+    zhibu: CliRun, example_config: Path, pg_url: str
+) -> None:
+    """As on a SQLite file: `list` needs the store's URL, not the whole config (a province's
+    roster takes seconds to parse); a config that no longer validates does not stop it."""
+    assert zhibu("--db", pg_url, "tick", "--now", "2026-03-20T09:00", "-q").exit_code == 0
+    text = example_config.read_text(encoding="utf-8")
+    example_config.write_text(text.replace("horizon = 1", "horizon = 99"), encoding="utf-8")
+    assert zhibu("--db", pg_url, "check").exit_code == 2
+    listed = zhibu("--db", pg_url, "list", "--unit", "zb1", "--status", "all")
+    assert listed.exit_code == 0, listed.output
+    assert "zb1/党员大会/2026Q1" in listed.output
