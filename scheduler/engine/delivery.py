@@ -36,7 +36,8 @@ from scheduler.app import App
 from scheduler.engine.mailers import MailProcesses, for_delivery
 from scheduler.engine.outbox import FAILED, QUEUED, SENDING, SENT, DeliveryReport, backoff, release_stale, sender_id
 from scheduler.store import audit
-from scheduler.store.models import MetaRow, OutboxRow
+from scheduler.store.meta import write_meta
+from scheduler.store.models import OutboxRow
 
 log = logging.getLogger("zhibu")
 BATCH = 200  # rows claimed at once
@@ -390,9 +391,4 @@ def _timed_out(gate: Gate, channel: str, paused: set[str], timeout: float) -> No
 
 def _record_pauses(app: App, now: datetime, paused: set[str]) -> None:
     with app.store.writing() as session:
-        row = session.get(MetaRow, DELIVERY_META)
-        value = {"at": now.isoformat(), "paused": sorted(paused)}
-        if row is None:
-            session.add(MetaRow(key=DELIVERY_META, value=value))
-        else:
-            row.value = value
+        write_meta(session, DELIVERY_META, {"at": now.isoformat(), "paused": sorted(paused)})

@@ -18,8 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scheduler.app import App
+from scheduler.engine.materialize import SYNC_META
+from scheduler.store.meta import read_meta, write_meta
 from scheduler.store.migrations import SCHEMA_HEAD
-from scheduler.store.models import MetaRow, TaskRow
+from scheduler.store.models import TaskRow
 
 NIGHTLY_META = "nightly"
 MARK_META = "tasks_mark"  # the highest task id when the last tick ended
@@ -38,19 +40,6 @@ def _calendar(app: App) -> str:
     )
 
 
-def _meta(session: Session, key: str) -> dict[str, Any]:
-    row = session.get(MetaRow, key)
-    return dict(row.value) if row is not None else {}
-
-
-def _put(session: Session, key: str, value: dict[str, Any]) -> None:
-    row = session.get(MetaRow, key)
-    if row is None:
-        session.add(MetaRow(key=key, value=value))
-    else:
-        row.value = value
-
-
 def _highest_task(session: Session) -> int:
     return int(session.scalar(select(func.max(TaskRow.id))) or 0)
 
@@ -59,7 +48,7 @@ def inputs(session: Session, app: App) -> dict[str, Any]:
     """What a re-derive depends on, as it stands."""
     return {
         "config": app.loaded.fingerprint,
-        "roster": int(_meta(session, "sync").get("roster_version", 0)),
+        "roster": int(read_meta(session, SYNC_META).get("roster_version", 0)),
         "calendar": _calendar(app),
         "schema": SCHEMA_HEAD,
     }
@@ -68,22 +57,22 @@ def inputs(session: Session, app: App) -> dict[str, Any]:
 def reasons(session: Session, app: App) -> list[str]:
     """Which inputs changed since the last nightly re-derive (all of them the first time); an
     empty list when it need not run."""
-    last = _meta(session, NIGHTLY_META).get("inputs")
+    last = read_meta(session, NIGHTLY_META).get("inputs")
     if not last:
         return ["first"]
     now = inputs(session, app)
     changed = [name for name, value in now.items() if last.get(name) != value]
-    if _highest_task(session) != int(_meta(session, MARK_META).get("highest", -1)):
+    if _highest_task(session) != int(read_meta(session, MARK_META).get("highest", -1)):
         changed.append("tasks written between ticks")
     return changed
 
 
 def remember(session: Session, app: App, at: str) -> None:
     """After a re-derive: what it was derived from."""
-    _put(session, NIGHTLY_META, {"inputs": inputs(session, app), "at": at})
+    write_meta(session, NIGHTLY_META, {"inputs": inputs(session, app), "at": at})
 
 
 def mark(session: Session) -> None:
     """At the end of every tick: the highest task id, so that tasks written before the next one
     are seen."""
-    _put(session, MARK_META, {"highest": _highest_task(session)})
+    write_meta(session, MARK_META, {"highest": _highest_task(session)})

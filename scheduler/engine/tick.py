@@ -25,7 +25,7 @@ from scheduler.engine.notices import FireReport, fire_notices
 from scheduler.engine.outbox import DeliveryReport
 from scheduler.engine.sweep import SweepReport, sweep
 from scheduler.reports.ics import refresh_calendar
-from scheduler.store.models import MetaRow
+from scheduler.store.meta import write_meta
 from workflows.errors import ZhibuError
 from workflows.i18n import Lang
 
@@ -50,12 +50,7 @@ TICK_META = "tick"
 
 def record_tick(session: Session, now: datetime) -> None:
     """Remember when the last tick ran (``zhibu status`` and monitors read it)."""
-    row = session.get(MetaRow, TICK_META)
-    value = {"at": now.isoformat()}
-    if row is None:
-        session.add(MetaRow(key=TICK_META, value=value))
-    else:
-        row.value = value
+    write_meta(session, TICK_META, {"at": now.isoformat()})
 
 
 def tick(

@@ -183,7 +183,6 @@ class ConfigCache:
 
     def __init__(self) -> None:
         self.entry: CachedConfig | None = None
-        self.parses = 0
 
     def _unchanged(self, entry: CachedConfig) -> bool:
         for path, (signature, digest) in entry.files.items():
@@ -215,7 +214,6 @@ class ConfigCache:
             files = {p: (_signature(p), _digest(p)) for p in _inputs(loaded) if p.exists()}
         except (ZhibuError, OSError):
             return None, False
-        self.parses += 1
         self.entry = CachedConfig(text_hash, loaded, files)
         return loaded, False
 
