@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,9 @@ def _stored(value: Any) -> Any:
     return value
 
 
-def _occurrences(size: Size, folder: Path, last: date) -> Iterator[Any]:
-    """Write the org for ``size`` and yield every occurrence of its rules from 2026-01-01 to ``last``."""
+def _sources(size: Size, folder: Path, last: date) -> Iterator[Callable[[], Iterator[Any]]]:
+    """Write the org for ``size``; yield for each of its rules what computes its occurrences from
+    2026-01-01 to ``last``."""
     from workflows.calendar import work_calendar
     from workflows.config.load import load_config
     from workflows.occurrences import occurrences_of
@@ -36,23 +38,8 @@ def _occurrences(size: Size, folder: Path, last: date) -> Iterator[Any]:
     loaded = load_config(config)
     roster = roster_from_config(loaded.config)
     workdays = work_calendar("CN")
-
-    def every() -> Iterator[Any]:
-        for rule in rules_from_config(loaded.config):
-            yield from occurrences_of(rule, roster, SHANGHAI, workdays, date(2026, 1, 1), last)
-
-    return every()
-
-
-def _batches(items: Iterator[Any], size: int = 20_000) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    for rule in rules_from_config(loaded.config):
+        yield partial(occurrences_of, rule, roster, SHANGHAI, workdays, date(2026, 1, 1), last)
 
 
 SPANS = {
@@ -65,17 +52,17 @@ SPANS = {
 def materialize_into(url: str, size: Size, folder: Path, last: date) -> tuple[float, int]:
     """Seconds to insert every occurrence of ``size`` through ``last`` into the store ``url``
     (occurrences computed as they are inserted, as a sync does), and how many went in."""
-    from scheduler.engine.inserts import insert_tasks
+    from scheduler.engine.materialize import insert_streamed
     from scheduler.store.engine import open_store
 
     now = datetime(2025, 12, 31, 12, tzinfo=SHANGHAI)
     store = open_store(url)
-    occurrences = _occurrences(size, folder, last)
+    sources = list(_sources(size, folder, last))
     rows = 0
     start = time.perf_counter()
     with store.writing() as session:
-        for batch in _batches(occurrences):
-            rows += insert_tasks(session, batch, now)
+        for source in sources:  # as a first sync does: no task of the rule stored yet
+            rows += insert_streamed(session, source, now, keep_keys=False, fresh=True)[0]
     elapsed = time.perf_counter() - start
     store.close()
     return elapsed, rows

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -67,9 +68,11 @@ class Period:
         return period_containing(self.kind, self.end)
 
 
+@lru_cache(maxsize=65_536)
 def add_months(day: date, months: int) -> date:
     """``day`` moved by whole months: the same day of the month, or that month's last day when
-    it is shorter (31 January + 1 month is 28 or 29 February)."""
+    it is shorter (31 January + 1 month is 28 or 29 February). Cached: a rule's occurrences ask
+    the same few dates again for every unit and person."""
     result: date = day + relativedelta(months=months)
     return result
 
@@ -87,8 +90,10 @@ def _key(kind: PeriodKind, start: date) -> str:
     return f"{start.year}"
 
 
+@lru_cache(maxsize=65_536)
 def period_containing(kind: PeriodKind, day: date) -> Period:
-    """The period of ``kind`` that contains the local date ``day``; weeks start on Monday."""
+    """The period of ``kind`` that contains the local date ``day``; weeks start on Monday
+    (cached, as :func:`add_months`; a period is immutable)."""
     if kind is PeriodKind.WEEK:
         start = day - timedelta(days=day.weekday())
         end = start + timedelta(days=7)

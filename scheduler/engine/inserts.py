@@ -4,7 +4,7 @@ fastest form each database offers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -105,41 +105,72 @@ def _utc_naive(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _insert_new_postgresql(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """PostgreSQL's fast path: the rows COPYed (psycopg, binary) into a temporary table of the same
-    columns, then one ``INSERT … SELECT … ON CONFLICT DO NOTHING``, whose row count is the rows
-    really inserted; values converted as the columns' own bind processors convert them."""
-    columns = list(rows[0])
+def pg_processors(session: Session, table: Table, columns: Sequence[str]) -> list[tuple[int, Callable[[Any], Any]]]:
+    """How each column's value is converted for PostgreSQL, as the column's own bind processor
+    converts it (aware instants as naive UTC)."""
     dialect = session.get_bind().dialect
     processors: list[tuple[int, Callable[[Any], Any]]] = []
     for index, name in enumerate(columns):
         column_type = table.c[name].type
-        processor: Callable[[Any], Any] | None = (
-            _utc_naive if isinstance(column_type, UTCDateTime) else column_type.bind_processor(dialect)
-        )
+        processor: Callable[[Any], Any] | None
+        if isinstance(column_type, UTCDateTime):
+            processor = _utc_naive
+        elif isinstance(column_type, SAJSON):
+            processor = None  # psycopg's binary json dumper takes the value itself
+        else:
+            processor = column_type.bind_processor(dialect)
         if processor is not None:
             processors.append((index, processor))
-    names = ", ".join(columns)
-    staging = f"zhibu_new_{table.name}"
+    return processors
+
+
+def pg_types(cursor: Any, relation: str, columns: Sequence[str]) -> list[int]:
+    """The type OIDs of ``columns`` of ``relation`` (what a binary COPY must be told)."""
+    cursor.execute(
+        "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
+        " AND NOT attisdropped",
+        (relation,),
+    )
+    types = dict(cursor.fetchall())
+    return [types[name] for name in columns]
+
+
+def write_rows(copy: Any, rows: Iterable[dict[str, Any]], columns: Sequence[str], processors: Any) -> int:
+    """Write ``rows`` into an open binary COPY, converted; return how many."""
     get = itemgetter(*columns)
+    written = 0
+    for row in rows:
+        value = list(get(row))
+        for index, process in processors:
+            value[index] = process(value[index])
+        copy.write_row(value)
+        written += 1
+    return written
+
+
+def copy_rows(session: Session, cursor: Any, table: Table, rows: Sequence[dict[str, Any]], into: str = "") -> None:
+    """COPY (binary) ``rows`` of ``table`` into ``into`` (default: the table itself), converted as
+    the columns' own bind processors convert them."""
+    columns = list(rows[0])
+    relation = into or table.name
+    types = pg_types(cursor, relation, columns)
+    with cursor.copy(f"COPY {relation} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
+        write_rows(copy, rows, columns, pg_processors(session, table, columns))
+
+
+def _insert_new_postgresql(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """PostgreSQL's fast path: the rows COPYed (psycopg, binary) into a temporary table of the same
+    columns, then one ``INSERT … SELECT … ON CONFLICT DO NOTHING``, whose row count is the rows
+    really inserted."""
+    names = ", ".join(rows[0])
+    staging = f"zhibu_new_{table.name}"
     connection = session.connection().connection.dbapi_connection
     with connection.cursor() as cursor:  # type: ignore[union-attr]
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS SELECT {names} FROM {table.name} WITH NO DATA"
         )
-        cursor.execute(
-            "SELECT attname, atttypid::int FROM pg_attribute"
-            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-            (staging,),
-        )
-        types = dict(cursor.fetchall())
-        with cursor.copy(f"COPY {staging} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types([types[name] for name in columns])
-            for row in rows:
-                value = list(get(row))
-                for index, process in processors:
-                    value[index] = process(value[index])
-                copy.write_row(value)
+        copy_rows(session, cursor, table, rows, into=staging)
         cursor.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} ON CONFLICT DO NOTHING")
         inserted = int(cursor.rowcount)
         cursor.execute(f"TRUNCATE {staging}")
@@ -155,7 +186,7 @@ def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite" and len({len(row) for row in rows}) == 1:
         return _insert_new_sqlite(session, table, rows)
-    if dialect == "postgresql" and table is TASK_TABLE and len({len(row) for row in rows}) == 1:
+    if dialect == "postgresql" and table in (TASK_TABLE, SCHEDULE_TABLE) and len({len(row) for row in rows}) == 1:
         return _insert_new_postgresql(session, table, rows)
     first_key = next(iter(table.primary_key.columns))
     statement = insert_ignoring_duplicates(session, table).returning(first_key)
@@ -191,15 +222,19 @@ def task_values(occurrence: Occurrence, now: datetime) -> dict[str, Any]:
     }
 
 
-def insert_schedules(session: Session, found: Sequence[Occurrence]) -> None:
-    """Store the reminder schedule of each (rule, period) once; an existing one is kept as it was."""
+def schedule_rows(found: Iterable[Occurrence]) -> list[dict[str, Any]]:
+    """The schedule rows of these occurrences: each (rule, period)'s reminder steps once."""
     schedules: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for occurrence in found:
         natural = (occurrence.rule_id, occurrence.schedule)
         if natural not in schedules:
             schedules[natural] = [step.to_json() for step in occurrence.reminders]
-    rows = [{"rule_id": r, "period_key": p, "steps": steps} for (r, p), steps in schedules.items()]
-    insert_new(session, SCHEDULE_TABLE, rows)
+    return [{"rule_id": r, "period_key": p, "steps": steps} for (r, p), steps in schedules.items()]
+
+
+def insert_schedules(session: Session, found: Sequence[Occurrence]) -> None:
+    """Store the reminder schedule of each (rule, period) once; an existing one is kept as it was."""
+    insert_new(session, SCHEDULE_TABLE, schedule_rows(found))
 
 
 def insert_tasks(session: Session, found: Sequence[Occurrence], now: datetime) -> int:

@@ -19,10 +19,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scheduler.engine.directory import load_roster, sync_directory
-from scheduler.engine.inserts import (
-    insert_tasks,
-)
 from scheduler.engine.sweep import BATCH
+from scheduler.engine.task_sinks import ConflictError, task_sink
 from scheduler.store import audit
 from scheduler.store.engine import serialize
 from scheduler.store.lifecycle import change_many, state_at
@@ -174,23 +172,36 @@ def _occurrences_from(
     return (o for o in occurrences_of(rule, roster, zone, workdays, begin, end) if o.due_on >= start)
 
 
-def _insert_streamed(
-    session: Session, found: Iterable[Occurrence], now: datetime, *, keep_keys: bool
+def _stream(
+    session: Session, found: Iterable[Occurrence], now: datetime, *, keep_keys: bool, fresh: bool
+) -> tuple[int, dict[Natural, str]]:
+    wanted: dict[Natural, str] = {}
+    batch: list[Occurrence] = []
+    with task_sink(session, now, fresh=fresh) as sink:
+        for occurrence in found:
+            if keep_keys:
+                wanted[occurrence.natural_key] = occurrence.schedule
+            batch.append(occurrence)
+            if len(batch) == BATCH:
+                sink.add(batch)
+                batch = []
+        sink.add(batch)
+    return sink.created, wanted
+
+
+def insert_streamed(
+    session: Session, source: Callable[[], Iterable[Occurrence]], now: datetime, *, keep_keys: bool, fresh: bool
 ) -> tuple[int, dict[Natural, str]]:
     """Insert in batches; return how many were new and, with ``keep_keys``, each natural key's
     schedule (what is held is the keys of one rule, not its occurrences: a province's talk pairs
-    are millions)."""
-    created = 0
-    wanted: dict[Natural, str] = {}
-    batch: list[Occurrence] = []
-    for occurrence in found:
-        if keep_keys:
-            wanted[occurrence.natural_key] = occurrence.schedule
-        batch.append(occurrence)
-        if len(batch) == BATCH:
-            created += insert_tasks(session, batch, now)
-            batch = []
-    return created + insert_tasks(session, batch, now), wanted
+    are millions). A ``fresh`` rule (no task stored) is streamed whole where the store can; if a
+    row turns out stored after all, the occurrences are computed again and inserted the usual way."""
+    if fresh:
+        try:
+            return _stream(session, source(), now, keep_keys=keep_keys, fresh=True)
+        except ConflictError:
+            pass
+    return _stream(session, source(), now, keep_keys=keep_keys, fresh=False)
 
 
 def _has_tasks(session: Session, rule_id: str) -> bool:
@@ -261,8 +272,9 @@ def sync(
         source = partial(_occurrences_from, rule, roster, zone, workdays, begin, end, start)
         # what may have to be retired, restored or moved is tasks stored before this sync (none
         # when only the calendar moved, nor the first time a rule is synced)
-        stored = not extend and _has_tasks(session, rule.id)
-        created, wanted = _insert_streamed(session, source(), now, keep_keys=stored)
+        has_tasks = _has_tasks(session, rule.id)
+        stored = not extend and has_tasks
+        created, wanted = insert_streamed(session, source, now, keep_keys=stored, fresh=not has_tasks)
         report.created += created
         if stored:
             again = partial(_only, source)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -102,6 +103,71 @@ def test_tasks_copied_into_postgres_are_the_rows_sqlite_gets(example_config: Pat
         app.store.close()
     assert found["sqlite"] == found[pg_url]
     assert len(found[pg_url]) > 100
+
+
+def test_a_first_sync_streamed_into_postgres_stores_what_sqlite_stores(example_config: Path, pg_url: str) -> None:
+    """A rule with no task stored goes to PostgreSQL by one COPY straight into the task table (and
+    one into the schedule table): the same tasks and reminder schedules as SQLite's first sync."""
+    from sqlalchemy import select
+
+    from scheduler.store.models import ScheduleRow, TaskRow
+
+    now = beijing("2026-03-02 09:00")
+    tasks = [c for c in TaskRow.__table__.columns if c.name != "id"]
+    schedules = [c for c in ScheduleRow.__table__.columns if c.name != "id"]
+    found = {}
+    for url in ("sqlite", pg_url):
+        if url != "sqlite":
+            text = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{url}"')
+            example_config.write_text(text, encoding="utf-8")
+        app = open_app(example_config)
+        with app.store.writing() as session:
+            created = sync(session, app.loaded, app.rules, app.workdays, now).created
+        with app.store.reading() as session:
+            found[url] = (
+                created,
+                {tuple(row) for row in session.execute(select(*tasks))},
+                {json.dumps(list(row), sort_keys=True, default=str) for row in session.execute(select(*schedules))},
+            )
+        app.store.close()
+    assert found["sqlite"] == found[pg_url]
+    assert found[pg_url][0] == len(found[pg_url][1]) > 20
+    assert len(found[pg_url][2]) > 10
+
+
+def test_a_rule_streamed_as_new_whose_tasks_are_stored_after_all_is_inserted_the_usual_way(
+    example_config: Path, pg_url: str
+) -> None:
+    """Another writer stored some of a rule's tasks first: the stream meets a unique key, is rolled
+    back to its savepoint, and the occurrences go in the usual way — the new ones only, counted."""
+    from functools import partial
+
+    from scheduler.engine.inserts import insert_tasks
+    from scheduler.engine.materialize import insert_streamed
+    from workflows.occurrences import Occurrence, occurrences_of
+    from workflows.roster import roster_from_config
+    from workflows.rules import Rule
+
+    text = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{pg_url}"')
+    example_config.write_text(text, encoding="utf-8")
+    app = open_app(example_config)
+    now = beijing("2026-03-02 09:00")
+    roster = roster_from_config(app.loaded.config)
+    year = (now.date(), now.date().replace(month=12))
+
+    def source_of(rule: Rule) -> partial[Iterator[Occurrence]]:
+        return partial(occurrences_of, rule, roster, app.zone, app.workdays, *year)
+
+    source = max((source_of(rule) for rule in app.rules), key=lambda source: len(list(source())))
+    every = list(source())
+    assert len(every) > 4
+    with app.store.writing() as session:
+        assert insert_tasks(session, every[::2], now) == len(every[::2])
+    with app.store.writing() as session:
+        created, _ = insert_streamed(session, source, now, keep_keys=False, fresh=True)
+    assert created == len(every) - len(every[::2])
+    assert len(states(app)) == len(every)
+    app.store.close()
 
 
 def test_list_on_postgres_reads_the_store_without_parsing_the_config(
