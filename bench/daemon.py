@@ -14,7 +14,7 @@ import tracemalloc
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bench.materialize import _occurrences
+from bench.materialize import rule_sources
 from bench.measure import UTC, ZHIBU, Row, _percentile, rss_mb, tick_figures, tree_cpu_seconds
 from bench.orgs import Size, write_org
 
@@ -67,7 +67,7 @@ def bench_naive(size: Size, work: Path, sample: int = 20_000) -> Row:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    occurrences = _occurrences(size, work / "org", date(2026, 12, 31))
+    occurrences = (o for source in rule_sources(size, work / "org", date(2026, 12, 31)) for o in source())
     reminders: list[tuple[str, str, datetime]] = []
     total = 0
     for occurrence in occurrences:

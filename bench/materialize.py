@@ -25,7 +25,7 @@ def _stored(value: Any) -> Any:
     return value
 
 
-def _sources(size: Size, folder: Path, last: date) -> Iterator[Callable[[], Iterator[Any]]]:
+def rule_sources(size: Size, folder: Path, last: date) -> Iterator[Callable[[], Iterator[Any]]]:
     """Write the org for ``size``; yield for each of its rules what computes its occurrences from
     2026-01-01 to ``last``."""
     from workflows.calendar import work_calendar
@@ -57,7 +57,7 @@ def materialize_into(url: str, size: Size, folder: Path, last: date) -> tuple[fl
 
     now = datetime(2025, 12, 31, 12, tzinfo=SHANGHAI)
     store = open_store(url)
-    sources = list(_sources(size, folder, last))
+    sources = list(rule_sources(size, folder, last))
     rows = 0
     start = time.perf_counter()
     with store.writing() as session:
