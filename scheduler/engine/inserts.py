@@ -186,7 +186,7 @@ def insert_new(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite" and len({len(row) for row in rows}) == 1:
         return _insert_new_sqlite(session, table, rows)
-    if dialect == "postgresql" and table in (TASK_TABLE, SCHEDULE_TABLE) and len({len(row) for row in rows}) == 1:
+    if dialect == "postgresql" and len({len(row) for row in rows}) == 1:
         return _insert_new_postgresql(session, table, rows)
     first_key = next(iter(table.primary_key.columns))
     statement = insert_ignoring_duplicates(session, table).returning(first_key)
