@@ -12,6 +12,15 @@ from bench.orgs import Size, write_org
 # what the synthetic tasks are called: the catalogue's aliases and titles, people with names
 
 
+def with_mail_channel(config: Path) -> None:
+    """Give the org's config an email channel (nothing listens there: digests are only queued)."""
+    text = config.read_text(encoding="utf-8")
+    channel = (
+        '[notify]\nemail_channel = "mail"\n\n[channels.mail]\nurl = "mailto://127.0.0.1:9?from=zhibu@example.org"\n\n'
+    )
+    config.write_text(text.replace("[[units]]", channel + "[[units]]", 1), encoding="utf-8")
+
+
 def bench_digests(size: Size, work: Path) -> Row:
     """Compose the org's digests for one morning (everyone with a due reminder), queued but not
     sent; the baseline renders the same template the same number of times with plain jinja2."""
@@ -22,13 +31,8 @@ def bench_digests(size: Size, work: Path) -> Row:
     from scheduler.engine.sweep import sweep
     from scheduler.store.models import OutboxRow
 
-    org = work / "org"
-    config = write_org(size, org)
-    text = config.read_text(encoding="utf-8")
-    channel = (
-        '[notify]\nemail_channel = "mail"\n\n[channels.mail]\nurl = "mailto://127.0.0.1:9?from=zhibu@example.org"\n\n'
-    )
-    config.write_text(text.replace("[[units]]", channel + "[[units]]", 1), encoding="utf-8")
+    config = write_org(size, work / "org")
+    with_mail_channel(config)
     app = open_app(config)
     morning = datetime(2026, 3, 30, 8, 31, tzinfo=SHANGHAI)  # Monday: a month's and a quarter's end near
     with app.store.writing() as session:
