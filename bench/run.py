@@ -12,6 +12,7 @@ Benchmarks (see docs/performance.md):
   list         `zhibu list --status overdue` (a whole cold process) vs Taskwarrior `task overdue`
   naive        one APScheduler job per reminder (SQLAlchemyJobStore) vs `zhibu run`, city size
   empty        a tick with nothing to do under `zhibu run` (warm worker) vs a cold `zhibu tick`
+  morning      a digest morning's tick: its own memory under `zhibu run` vs a cold `zhibu tick`'s peak
   daemon       `zhibu run` through 2026 on a stepped clock (a tick a day, city size): RSS, CPU/tick, idle CPU
   digests      the daily digests of the org: messages rendered and queued per second
   delivery     a digest morning delivered to a local SMTP server vs raw smtplib over one connection
@@ -43,6 +44,7 @@ from bench.empty_tick import bench_empty_tick
 from bench.listing import bench_list
 from bench.materialize import SPANS, bench_materialize
 from bench.measure import Row
+from bench.morning import bench_morning
 from bench.orgs import SIZES
 from bench.postgres import bench_postgres
 
@@ -51,7 +53,19 @@ from bench.socket_done import bench_socket
 from bench.sweep import bench_sweep
 from bench.web import bench_web
 
-BENCHMARKS = ("materialize", "sweep", "list", "naive", "empty", "daemon", "digests", "delivery", "web", "socket")
+BENCHMARKS = (
+    "materialize",
+    "sweep",
+    "list",
+    "naive",
+    "empty",
+    "morning",
+    "daemon",
+    "digests",
+    "delivery",
+    "web",
+    "socket",
+)
 
 
 def machine() -> str:
@@ -111,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append(bench_naive(SIZES[args.size or "city"], folder("naive")))
         elif name == "empty":
             rows.append(bench_empty_tick(SIZES[args.size or "city"], folder("empty")))
+        elif name == "morning":
+            rows.append(bench_morning(SIZES[args.size or "city"], folder("morning")))
         elif name == "daemon":
             rows.append(bench_daemon(SIZES[args.size or "city"], folder("daemon"), args.every))
         elif name == "digests":

@@ -258,7 +258,13 @@ def sync(
     if not extend:
         report.directory_changes = sync_directory(session, config, now, actor)
         session.flush()
-    roster = load_roster(session)
+    rosters: list[Roster] = []  # read from the store when a rule has periods to compute, not before
+
+    def roster() -> Roster:
+        if not rosters:
+            rosters.append(load_roster(session))
+        return rosters[0]
+
     # After downtime, start from the day of the last sync so no period is skipped.
     last_day = date.fromisoformat(previous["day"]) if "day" in previous else today
     first = min(last_day, today)
@@ -269,7 +275,7 @@ def sync(
         begin = date.fromisoformat(old_ends[rule.id]) + timedelta(days=1) if extend else first
         if begin > end:
             continue
-        source = partial(_occurrences_from, rule, roster, zone, workdays, begin, end, start)
+        source = partial(_occurrences_from, rule, roster(), zone, workdays, begin, end, start)
         # what may have to be retired, restored or moved is tasks stored before this sync (none
         # when only the calendar moved, nor the first time a rule is synced)
         has_tasks = _has_tasks(session, rule.id)

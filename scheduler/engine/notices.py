@@ -114,7 +114,7 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
         if not needs_roster(ref):
             return EMPTY_ROSTER
         if not rosters:
-            rosters.append(load_roster(session))
+            rosters.append(load_roster(session, holders_only=True))
         return rosters[0]
 
     for chunk in in_chunks(due, BATCH):  # a morning of tens of thousands, a batch at a time

@@ -218,6 +218,26 @@ class ConfigCache:
         return loaded, False
 
 
+def _warm_up(loaded: LoadedConfig, order: Order) -> None:
+    """Derive here, once per config, what every tick derives from the config alone — the holiday
+    calendar with its tables for last, this and next year, the store's dialect — so that the
+    children find it built: built in a child, it would cost each tick its own copy."""
+    from datetime import date, datetime
+
+    from sqlalchemy.engine import make_url
+
+    from scheduler.app import calendar_of, store_url
+
+    calendar = calendar_of(loaded.config)
+    year = datetime.fromisoformat(order.now).year
+    for day in (date(year - 1, 1, 1), date(year, 1, 1), date(year + 1, 1, 1)):
+        calendar.is_working_day(day)
+    try:
+        make_url(store_url(loaded, order.db_url)).get_dialect()
+    except Exception:  # a bad URL is the tick's to report, in its own words
+        return
+
+
 def _child(order: Order, report_fd: int, loaded: LoadedConfig | None, reused: bool, worker: int) -> None:
     """In the forked child: become a ticker for one order, then exit."""
     from scheduler import clock
@@ -304,6 +324,8 @@ def serve(fd: int) -> int:
         line, fds = received
         order = Order(**json.loads(line))
         loaded, reused = cache.get(order.config_text, Path(order.config_path))
+        if loaded is not None and not reused:
+            _warm_up(loaded, order)
         gc.freeze()  # what the worker holds stays out of the children's collections (and unshared pages)
         pid = os.fork()
         if pid == 0:

@@ -52,3 +52,35 @@ def test_people_added_changed_and_removed(example_config: Path) -> None:
     assert set(actions) == {("update", "lina"), ("deactivate", "xumin"), ("create", "newp")}
     assert actions[("update", "lina")]["name"] == "李娜娜"
     assert actions[("create", "newp")]["unit_id"] == "zb1"
+
+
+def test_role_holders_alone_address_reminders_as_the_whole_roster_does(example_config: Path, pg_url: str) -> None:
+    """Reminders addressed by role or by contact branch reach the same people when only the
+    holders are read from the store (SQLite and PostgreSQL: json_array_length on both)."""
+    from scheduler.engine.directory import load_roster
+    from workflows.recipients import resolve
+
+    text = example_config.read_text(encoding="utf-8")
+    for url in ("sqlite:///zhibu.db", pg_url):
+        example_config.write_text(text.replace('url = "sqlite:///zhibu.db"', f'url = "{url}"'), encoding="utf-8")
+        app = open_app(example_config)
+        with app.store.writing() as session:
+            sync_directory(session, app.loaded.config, beijing("2026-03-02 09:00"))
+        with app.store.reading() as session:
+            whole, holders = load_roster(session), load_roster(session, holders_only=True)
+        app.store.close()
+        assert 0 < len(holders.people) < len(whole.people)
+        roles = sorted({role for person in whole.people for role in person.roles})
+        refs = [
+            *(f"role:{r}" for r in roles),
+            *(f"role:{r}@parent" for r in roles),
+            "leader-of:",
+            "role:书记@committee",
+        ]
+        reached = 0
+        for unit in whole.units:
+            for ref in refs:
+                expected = resolve(ref, whole, unit)
+                assert resolve(ref, holders, unit) == expected, (url, unit, ref)
+                reached += len(expected)
+        assert reached > len(whole.units)
