@@ -18,7 +18,7 @@ from scheduler.store import audit
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import PersonRow, UnitRow
 from workflows.config.schema import Config
-from workflows.roster import Person, Roster, Unit
+from workflows.roster import Person, Roster, Unit, names
 from workflows.vocabulary import Status, UnitKind
 
 
@@ -182,20 +182,21 @@ def load_roster(session: Session, around: str | None = None, *, holders_only: bo
         )
         for row in session.execute(select(UNIT_TABLE).where(unit_filter))
     ]
+    unit_ids = {unit.id: unit.id for unit in units}
     people = [
         Person(
             id=row.id,
             name=row.name,
-            unit_id=row.unit_id,
+            unit_id=unit_ids.get(row.unit_id, row.unit_id),  # one string per unit, not per person
             status=Status(row.status),
-            roles=frozenset(row.roles or ()),
+            roles=names(row.roles),
             joined=row.joined,
             probation_start=row.probation_start,
             applied_on=row.applied_on,
             activist_since=row.activist_since,
             mobile=row.mobile,
             retired=row.retired,
-            contact_units=frozenset(row.contact_units or ()),
+            contact_units=names(row.contact_units),
         )
         for row in session.execute(select(PERSON_TABLE).where(person_filter))
     ]
