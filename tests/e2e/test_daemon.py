@@ -371,6 +371,11 @@ def test_ticks_reuse_the_parsed_config_until_a_file_it_reads_changes(realistic_c
         second = daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:05" in line, timeout=60)
         assert second is not None, daemon.output
         assert "config reused" in second
+        # a forked tick's own memory is what it added to the worker's: less than its resident peak,
+        # which counts the worker's pages it maps (the parsed config among them)
+        memory = re.search(r"peak (\d+) MB, own (\d+) MB", second)
+        assert memory is not None, second
+        assert 0 < int(memory[2]) < int(memory[1])
         os.utime(roster)  # touched, the same bytes
         clock.set("2026-03-02T09:10+08:00")
         third = daemon.wait_for_line(lambda line: "INFO tick 2026-03-02 09:10" in line, timeout=60)
