@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
 
-from scheduler.app import App
+from scheduler.app import App, open_app
 from scheduler.store.engine import Store
 from scheduler.store.models import Base, TaskRow
 
@@ -30,3 +32,16 @@ def states(app: App) -> dict[str, str]:
 def keys_in(app: App, state: str) -> set[str]:
     """Keys of tasks in ``state``."""
     return {key for key, value in states(app).items() if value == state}
+
+
+def on_each_store(config: Path, pg_url: str) -> Iterator[tuple[str, App]]:
+    """The org of ``config`` opened on its SQLite file ("sqlite"), then on the PostgreSQL database
+    ``pg_url`` ("postgresql"); each closed after its turn."""
+    text = config.read_text(encoding="utf-8")
+    for name, url in (("sqlite", "sqlite:///zhibu.db"), ("postgresql", pg_url)):
+        config.write_text(text.replace('url = "sqlite:///zhibu.db"', f'url = "{url}"'), encoding="utf-8")
+        app = open_app(config)
+        try:
+            yield name, app
+        finally:
+            app.store.close()

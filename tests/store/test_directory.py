@@ -12,6 +12,7 @@ from scheduler.app import open_app
 from scheduler.engine.directory import sync_directory
 from scheduler.store.models import AuditRow, PersonRow
 from tests.conftest import beijing
+from tests.store.helpers import on_each_store
 
 
 def test_people_added_changed_and_removed(example_config: Path) -> None:
@@ -60,15 +61,11 @@ def test_role_holders_alone_address_reminders_as_the_whole_roster_does(example_c
     from scheduler.engine.directory import load_roster
     from workflows.recipients import resolve
 
-    text = example_config.read_text(encoding="utf-8")
-    for url in ("sqlite:///zhibu.db", pg_url):
-        example_config.write_text(text.replace('url = "sqlite:///zhibu.db"', f'url = "{url}"'), encoding="utf-8")
-        app = open_app(example_config)
+    for store, app in on_each_store(example_config, pg_url):
         with app.store.writing() as session:
             sync_directory(session, app.loaded.config, beijing("2026-03-02 09:00"))
         with app.store.reading() as session:
             whole, holders = load_roster(session), load_roster(session, holders_only=True)
-        app.store.close()
         assert 0 < len(holders.people) < len(whole.people)
         roles = sorted({role for person in whole.people for role in person.roles})
         refs = [
@@ -81,6 +78,6 @@ def test_role_holders_alone_address_reminders_as_the_whole_roster_does(example_c
         for unit in whole.units:
             for ref in refs:
                 expected = resolve(ref, whole, unit)
-                assert resolve(ref, holders, unit) == expected, (url, unit, ref)
+                assert resolve(ref, holders, unit) == expected, (store, unit, ref)
                 reached += len(expected)
         assert reached > len(whole.units)

@@ -16,7 +16,7 @@ from scheduler.store.engine import connect_store, upgrade_schema
 from scheduler.store.migrations import SCHEMA_HEAD
 from scheduler.store.models import Base
 from tests.conftest import CliRun, beijing
-from tests.store.helpers import states
+from tests.store.helpers import on_each_store, states
 from tests.store.test_materialize import _sync_in_child
 
 
@@ -82,11 +82,7 @@ def test_tasks_copied_into_postgres_are_the_rows_sqlite_gets(example_config: Pat
     now = beijing("2026-03-02 09:00")
     columns = [c for c in TaskRow.__table__.columns if c.name not in ("id",)]
     found = {}
-    for url in ("sqlite", pg_url):
-        if url != "sqlite":
-            text = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{url}"')
-            example_config.write_text(text, encoding="utf-8")
-        app = open_app(example_config)
+    for name, app in on_each_store(example_config, pg_url):
         roster = roster_from_config(app.loaded.config)
         occurrences = [
             o
@@ -99,10 +95,9 @@ def test_tasks_copied_into_postgres_are_the_rows_sqlite_gets(example_config: Pat
             assert insert_tasks(session, occurrences, now) == len({o.key for o in occurrences})
             assert insert_tasks(session, occurrences[:50], now) == 0  # nothing twice, and not counted
         with app.store.reading() as session:
-            found[url] = {tuple(row) for row in session.execute(select(*columns))}
-        app.store.close()
-    assert found["sqlite"] == found[pg_url]
-    assert len(found[pg_url]) > 100
+            found[name] = {tuple(row) for row in session.execute(select(*columns))}
+    assert found["sqlite"] == found["postgresql"]
+    assert len(found["postgresql"]) > 100
 
 
 def test_a_first_sync_streamed_into_postgres_stores_what_sqlite_stores(example_config: Path, pg_url: str) -> None:
@@ -116,23 +111,18 @@ def test_a_first_sync_streamed_into_postgres_stores_what_sqlite_stores(example_c
     tasks = [c for c in TaskRow.__table__.columns if c.name != "id"]
     schedules = [c for c in ScheduleRow.__table__.columns if c.name != "id"]
     found = {}
-    for url in ("sqlite", pg_url):
-        if url != "sqlite":
-            text = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{url}"')
-            example_config.write_text(text, encoding="utf-8")
-        app = open_app(example_config)
+    for name, app in on_each_store(example_config, pg_url):
         with app.store.writing() as session:
             created = sync(session, app.loaded, app.rules, app.workdays, now).created
         with app.store.reading() as session:
-            found[url] = (
+            found[name] = (
                 created,
                 {tuple(row) for row in session.execute(select(*tasks))},
                 {json.dumps(list(row), sort_keys=True, default=str) for row in session.execute(select(*schedules))},
             )
-        app.store.close()
-    assert found["sqlite"] == found[pg_url]
-    assert found[pg_url][0] == len(found[pg_url][1]) > 20
-    assert len(found[pg_url][2]) > 10
+    assert found["sqlite"] == found["postgresql"]
+    assert found["postgresql"][0] == len(found["postgresql"][1]) > 20
+    assert len(found["postgresql"][2]) > 10
 
 
 def test_a_rule_streamed_as_new_whose_tasks_are_stored_after_all_is_inserted_the_usual_way(
