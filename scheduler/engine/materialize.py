@@ -22,7 +22,7 @@ from scheduler.engine.directory import load_roster, sync_directory
 from scheduler.engine.sweep import BATCH
 from scheduler.engine.task_sinks import ConflictError, task_sink
 from scheduler.store import audit
-from scheduler.store.engine import serialize
+from scheduler.store.engine import analyze_if_filled, serialize
 from scheduler.store.lifecycle import change_many, state_at
 from scheduler.store.models import MetaRow, TaskRow
 from scheduler.store.states import ACTIVE_STATES, RETIRED
@@ -287,6 +287,7 @@ def sync(
             _add(report, _retire_and_restore(session, rule, wanted, end, now, actor, again=again))
     if not extend:
         report.retired += _retire_removed(session, [rule.id for rule in rules], now, actor)
+    analyze_if_filled(session, TaskRow.__tablename__, report.created)  # the sweep and notices follow
     value = {
         "stamp": stamp,
         "day": today.isoformat(),

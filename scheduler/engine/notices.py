@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from scheduler.engine.directory import load_roster
 from scheduler.engine.inserts import insert_new
 from scheduler.engine.sweep import BATCH
-from scheduler.store.engine import in_chunks
+from scheduler.store.engine import analyze_if_filled, in_chunks
 from scheduler.store.models import NoticeRow, ScheduleRow, TaskRow
 from scheduler.store.states import ACTIVE_STATES, OVERDUE
 from workflows.recipients import resolve
@@ -131,6 +131,7 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
             session.execute(update(TaskRow), closed)
         _fire(session, tasks, now, unit_channels, roster_for, report)
     session.flush()
+    analyze_if_filled(session, NOTICE_TABLE.name, report.notices)  # the digests then ask by recipient
     return report
 
 

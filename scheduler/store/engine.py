@@ -183,6 +183,19 @@ def serialize(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TICK_LOCK})
 
 
+FRESH_ROWS = 10_000  # rows one transaction adds to a table beyond which PostgreSQL re-reads it
+
+
+def analyze_if_filled(session: Session, table: str, added: int) -> None:
+    """Refresh PostgreSQL's statistics of ``table`` after this transaction added ``added`` rows to
+    it. The planner knows a table by statistics autovacuum refreshes only after a commit: a table
+    this transaction filled (a province's first morning writes millions of notices, then asks for
+    them by recipient) looks empty, an ``IN`` list of 500 recipients then seems to match every row,
+    and each query reads the table whole. ``ANALYZE`` inside the transaction samples its own rows."""
+    if added >= FRESH_ROWS and session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f'ANALYZE "{table}"'))
+
+
 def sqlite_url_for(path: Path) -> str:
     """A SQLite URL for a file path."""
     return f"sqlite:///{path}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,3 +173,49 @@ def test_list_on_postgres_reads_the_store_without_parsing_the_config(
     listed = zhibu("--db", pg_url, "list", "--unit", "zb1", "--status", "all")
     assert listed.exit_code == 0, listed.output
     assert "zb1/党员大会/2026Q1" in listed.output
+
+
+def test_notices_a_transaction_filled_are_asked_for_by_index_once_analyzed(example_config: Path, pg_url: str) -> None:
+    """Within the transaction that wrote them, PostgreSQL's planner knows nothing of fresh notices:
+    it expects a handful of rows for a digest's IN list of 500 recipients (so at a province it
+    walks every pending notice for each batch); after analyze_if_filled (as fire_notices calls it)
+    it expects the 500 there are."""
+    from sqlalchemy import select, text, update
+
+    from scheduler.engine.inserts import insert_new
+    from scheduler.store.engine import FRESH_ROWS, analyze_if_filled
+    from scheduler.store.models import NoticeRow, TaskRow
+
+    text_ = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{pg_url}"')
+    example_config.write_text(text_, encoding="utf-8")
+    app = open_app(example_config)
+    now = beijing("2026-03-02 09:00")
+    with app.store.writing() as session:
+        sync(session, app.loaded, app.rules, app.workdays, now)
+    recipients = [f"person:p{n:05d}" for n in range(FRESH_ROWS)]
+    statement = (
+        update(NoticeRow)
+        .where(NoticeRow.recipient.in_(recipients[:500]), NoticeRow.digest_day.is_(None))
+        .values(digest_day=now.date())
+    )
+    with app.store.writing() as session:
+        tasks = list(session.scalars(select(TaskRow.id)))
+        rows = [
+            {"task_id": tasks[n % len(tasks)], "step": "open", "recipient": r, "escalation": False, "fired_at": now}
+            for n, r in enumerate(recipients)
+        ]
+        assert insert_new(session, NoticeRow.__table__, rows) == FRESH_ROWS  # type: ignore[arg-type]
+
+        def expected_rows() -> int:
+            compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+            lines = [row[0] for row in session.execute(text(f"EXPLAIN {compiled}"))]
+            found = re.search(r"rows=(\d+)", lines[1])  # the scan under the UPDATE
+            assert found is not None, lines
+            return int(found[1])
+
+        assert expected_rows() < 50
+        analyze_if_filled(session, "notice", FRESH_ROWS - 1)  # below the threshold: nothing done
+        assert expected_rows() < 50
+        analyze_if_filled(session, "notice", FRESH_ROWS)
+        assert 400 <= expected_rows() <= 600
+    app.store.close()
