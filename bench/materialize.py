@@ -100,5 +100,5 @@ def bench_materialize(size: Size, work: Path, span_name: str | None = None) -> R
         f"{raw:.1f} s raw executemany",
         f"{zhibu / raw:.1f}×",
         "≤ 3× the raw insert",
-        "zhibu: occurrences + reminder plans + insert-or-ignore with RETURNING; raw: the insert only",
+        "zhibu: occurrences + reminder plans + INSERT OR IGNORE through executemany; raw: the insert only",
     )
