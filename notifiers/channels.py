@@ -85,6 +85,8 @@ class SendResult:
     ok: bool
     error: str = ""
     permanent: bool = False
+    # whether the send waited out its own timeout; None where the sender cannot tell (apprise)
+    timed_out: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -101,23 +101,29 @@ class SmtpConnection:
                 refused = self.client.send_message(mail, from_addr=self.target.sender, to_addrs=[to])
                 if refused:
                     code, reason = next(iter(refused.values()))
-                    return SendResult(False, self._said(code, reason), permanent=code in PERMANENT_CODES)
-                return SendResult(True)
+                    return SendResult(
+                        False, self._said(code, reason), permanent=code in PERMANENT_CODES, timed_out=False
+                    )
+                return SendResult(True, timed_out=False)
             except smtplib.SMTPServerDisconnected as error:
                 self.close()
                 if attempt == 2:
-                    return SendResult(False, self._said(0, str(error)))
+                    return SendResult(False, self._said(0, str(error)), timed_out=False)
             except smtplib.SMTPAuthenticationError as error:
                 self.close()
-                return SendResult(False, self._said(error.smtp_code, error.smtp_error), permanent=True)
+                return SendResult(False, self._said(error.smtp_code, error.smtp_error), permanent=True, timed_out=False)
             except smtplib.SMTPResponseException as error:
                 self.close()
                 return SendResult(
-                    False, self._said(error.smtp_code, error.smtp_error), permanent=error.smtp_code in PERMANENT_CODES
+                    False,
+                    self._said(error.smtp_code, error.smtp_error),
+                    permanent=error.smtp_code in PERMANENT_CODES,
+                    timed_out=False,
                 )
             except (TimeoutError, smtplib.SMTPException, OSError) as error:
                 self.close()
-                return SendResult(False, self._said(0, str(error) or type(error).__name__))
+                said = self._said(0, str(error) or type(error).__name__)
+                return SendResult(False, said, timed_out=isinstance(error, TimeoutError))
         return SendResult(False, "unreachable")  # pragma: no cover - the loop returns
 
     def _said(self, code: int, reason: object) -> str:

@@ -358,12 +358,21 @@ def _collect(
                 return
             continue
         if pending.pop(job.row_id, None) is not None:
-            late = result is not None and not result.ok and time.monotonic() - job.started >= timeout * 0.9
+            late = result is not None and not result.ok and _waited_out(result, job, timeout)
             if late:  # the send's own socket timeout came first: it counts as a timeout all the same
                 _timed_out(gates[job.channel], job.channel, paused, timeout)
             recorder.settle(job, result, timed_out=late)
         if not drain and len(pending) < BATCH // 2:
             return
+
+
+def _waited_out(result: SendResult, job: Job, timeout: float) -> bool:
+    """Whether a failed send failed by waiting out its timeout: as its sender says (SMTP: a refused
+    connection answered late, behind a busy helper's queue, is not a timeout), else by how long it
+    took since it started (apprise answers only ok or not)."""
+    if result.timed_out is not None:
+        return result.timed_out
+    return time.monotonic() - job.started >= timeout * 0.9
 
 
 def _abandon_late(

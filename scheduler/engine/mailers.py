@@ -8,7 +8,9 @@ scheduler.engine.mailers``); each keeps its own reused SMTP connections, one per
 channel. The tick's process still claims every row, bounds every channel and records every
 answer: a helper only builds and sends.
 
-The conversation is JSON lines: a job on the helper's stdin (with the channel URL, which so
+The conversation is JSON lines: the helper says it is ready once its modules are imported (the
+tick waits for that before handing it sends, so their deadlines do not count its start); a job on
+the helper's stdin (with the channel URL, which so
 never appears in a process's arguments), its answer on stdout. A helper whose stdin ends
 finishes the sends it holds and exits; a helper that dies answers nothing and its jobs are
 abandoned at their deadline like any stuck send.
@@ -22,6 +24,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +39,7 @@ from scheduler.store.models import OutboxRow
 
 BULK = 300  # queued email rows from which a delivery is worth helper processes
 THREADS = 4  # sends at once in one helper
+READY_TIMEOUT = 60.0  # seconds a helper may take to start (its imports, on a loaded machine)
 
 
 @dataclass
@@ -57,18 +61,32 @@ class MailProcesses:
             subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
             for _ in range(count)
         ]
-        self.readers = [threading.Thread(target=self._read, args=(h.stdout,), daemon=True) for h in self.helpers]
+        self.ready = [threading.Event() for _ in self.helpers]
+        self.readers = [
+            threading.Thread(target=self._read, args=(h.stdout, ready), daemon=True)
+            for h, ready in zip(self.helpers, self.ready, strict=True)
+        ]
         for reader in self.readers:
             reader.start()
+        # a send's deadline starts when a helper can take it: a helper still importing is not a
+        # channel that does not answer (one that never starts fails its sends at their deadline)
+        deadline = time.monotonic() + READY_TIMEOUT
+        for ready in self.ready:
+            ready.wait(max(0.0, deadline - time.monotonic()))
 
-    def _read(self, stream: IO[bytes] | None) -> None:
+    def _read(self, stream: IO[bytes] | None, ready: threading.Event) -> None:
         assert stream is not None
         for line in stream:
             answer = json.loads(line)
+            if "ready" in answer:
+                ready.set()
+                continue
             with self.lock:
                 waiter = self.waiters.pop(answer["id"], None)
             if waiter is not None:
-                waiter.result = SendResult(answer["ok"], answer.get("error", ""), permanent=answer["permanent"])
+                waiter.result = SendResult(
+                    answer["ok"], answer.get("error", ""), permanent=answer["permanent"], timed_out=answer["timed_out"]
+                )
                 waiter.done.set()
 
     def send(self, ident: int, url: str, address: str, message: Message) -> SendResult:
@@ -151,7 +169,13 @@ def serve(timeout: float) -> None:
                     connection = connections[job["url"]] = SmtpConnection(job["url"], timeout)
                 title, text, html = job["message"]
                 result = connection.send(Message(title, text, html, ""), job["to"])
-                answer = {"id": job["id"], "ok": result.ok, "error": result.error, "permanent": result.permanent}
+                answer = {
+                    "id": job["id"],
+                    "ok": result.ok,
+                    "error": result.error,
+                    "permanent": result.permanent,
+                    "timed_out": result.timed_out,
+                }
                 with written:
                     out.write(json.dumps(answer, ensure_ascii=False).encode("utf-8") + b"\n")
                     out.flush()
@@ -162,6 +186,9 @@ def serve(timeout: float) -> None:
     threads = [threading.Thread(target=work, daemon=True) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
+    with written:
+        out.write(b'{"ready": true}\n')
+        out.flush()
     for job in _jobs(sys.stdin.buffer):
         jobs.put(job)
     for _ in threads:
