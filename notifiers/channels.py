@@ -131,3 +131,11 @@ def send(url: str, message: Message) -> SendResult:
     )
     error = redact_text(detail or "the channel refused the message", [url])
     return SendResult(False, error[:1000], permanent=bool(PERMANENT.search(detail)))
+
+
+def with_timeouts(url: str, seconds: float) -> str:
+    """An apprise URL whose HTTP connect and read timeouts are ``seconds`` (unless it sets them)."""
+    if "cto=" in url or "rto=" in url:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}cto={seconds:g}&rto={seconds:g}"

@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from notifiers.channels import Message, SendResult, channel_kind, send
+from notifiers.channels import Message, SendResult, channel_kind, send, with_timeouts
 from notifiers.redact import redact_text
 from notifiers.routing import Target, channel_url, window_for
 from notifiers.smtp import SmtpConnection
@@ -138,14 +138,6 @@ class Senders:
             self.jobs.put(None)
         if self.mail is not None:
             self.mail.close()
-
-
-def with_timeouts(url: str, seconds: float) -> str:
-    """An apprise URL whose HTTP connect and read timeouts are ``seconds`` (unless it sets them)."""
-    if "cto=" in url or "rto=" in url:
-        return url
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}cto={seconds:g}&rto={seconds:g}"
 
 
 def _candidates(app: App, now: datetime, paused: set[str]) -> list[Any]:
