@@ -4,6 +4,7 @@ straight into the task table while the next occurrences are computed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime
 from types import TracebackType
@@ -25,6 +26,7 @@ from scheduler.engine.inserts import (
 from workflows.occurrences import Occurrence
 
 SAVEPOINT = "zhibu_fresh_rule"
+SCHEDULES_HELD = 20_000  # schedules waiting to be written before the task COPY pauses for them
 
 
 class ConflictError(Exception):
@@ -55,9 +57,11 @@ class Batches:
 class FreshCopy(Batches):
     """PostgreSQL, a rule with no task stored: every row goes through one binary ``COPY`` into the
     task table itself — no staging table, no conflict check — so the server indexes the rows on
-    its own CPU while this process computes the next ones; the reminder schedules follow by a
-    ``COPY`` of their own when the stream ends (the connection is busy until then). Both run under
-    a savepoint: a unique key already there rolls them back and raises :class:`ConflictError`."""
+    its own CPU while this process computes the next ones. The reminder schedules follow by a
+    ``COPY`` of their own when the stream ends, or each time ``SCHEDULES_HELD`` are waiting (a
+    record-date rule has one per person; the connection is busy while the task ``COPY`` is open).
+    All runs under a savepoint: a unique key already there rolls it back and raises
+    :class:`ConflictError`."""
 
     def __init__(self, session: Session, now: datetime) -> None:
         super().__init__(session, now)
@@ -72,13 +76,14 @@ class FreshCopy(Batches):
         return self
 
     def _open(self, columns: list[str]) -> None:
-        self._cursor.execute(f"SAVEPOINT {SAVEPOINT}")
+        if not self._columns:
+            self._cursor.execute(f"SAVEPOINT {SAVEPOINT}")
+            self._columns = columns
+            self._processors = pg_processors(self.session, TASK_TABLE, columns)
         types = pg_types(self._cursor, TASK_TABLE.name, columns)
         statement = f"COPY {TASK_TABLE.name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
         self._copy = self._stack.enter_context(self._cursor.copy(statement))
         self._copy.set_types(types)
-        self._columns = columns
-        self._processors = pg_processors(self.session, TASK_TABLE, columns)
 
     def add(self, batch: list[Occurrence]) -> None:
         if not batch:
@@ -89,25 +94,39 @@ class FreshCopy(Batches):
         if self._copy is None:
             self._open(list(rows[0]))
         self.created += write_rows(self._copy, rows, self._columns, self._processors)
+        if len(self._schedules) >= SCHEDULES_HELD:
+            self._settled(self._stack.close)
+
+    def _write_schedules(self) -> None:
+        self._copy = None
+        if self._schedules:
+            copy_rows(self.session, self._cursor, SCHEDULE_TABLE, schedule_rows(self._schedules.values()))
+            self._schedules.clear()
+
+    def _settled(self, end_copy: Callable[[], Any]) -> None:
+        """End the open ``COPY`` (the server's last rows checked and indexed), then write the
+        schedules waiting; a unique key met rolls everything back to the savepoint."""
+        import psycopg
+
+        try:
+            end_copy()
+            self._write_schedules()
+        except psycopg.errors.UniqueViolation as violation:
+            self._copy = None
+            self._cursor.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+            raise ConflictError(str(violation).splitlines()[0]) from None
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        import psycopg
-
         with self._cursor:
-            if self._copy is None:
+            if not self._columns or kind is ConflictError:  # nothing written, or rolled back already
                 return
-            try:
-                # ends the COPY (the server's last rows checked and indexed); with an error, aborts it
+            if kind is not None:  # an error on the way: the COPY is aborted, the transaction fails
                 self._stack.__exit__(kind, error, trace)
-                if kind is None:
-                    copy_rows(self.session, self._cursor, SCHEDULE_TABLE, schedule_rows(self._schedules.values()))
-            except psycopg.errors.UniqueViolation as violation:
-                self._cursor.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
-                raise ConflictError(str(violation).splitlines()[0]) from None
-            if kind is None:
-                self._cursor.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
+                return
+            self._settled(self._stack.close)
+            self._cursor.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
 
 
 def task_sink(session: Session, now: datetime, *, fresh: bool) -> Batches:

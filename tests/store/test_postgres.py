@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -101,9 +102,14 @@ def test_tasks_copied_into_postgres_are_the_rows_sqlite_gets(example_config: Pat
     assert len(found["postgresql"]) > 100
 
 
-def test_a_first_sync_streamed_into_postgres_stores_what_sqlite_stores(example_config: Path, pg_url: str) -> None:
+@pytest.mark.parametrize("held", [20_000, 3])
+def test_a_first_sync_streamed_into_postgres_stores_what_sqlite_stores(
+    example_config: Path, pg_url: str, held: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A rule with no task stored goes to PostgreSQL by one COPY straight into the task table (and
-    one into the schedule table): the same tasks and reminder schedules as SQLite's first sync."""
+    one into the schedule table, or one each time ``held`` schedules wait): the same tasks and
+    reminder schedules as SQLite's first sync."""
+    monkeypatch.setattr("scheduler.engine.task_sinks.SCHEDULES_HELD", held)
     from sqlalchemy import select
 
     from scheduler.store.models import ScheduleRow, TaskRow
@@ -126,11 +132,14 @@ def test_a_first_sync_streamed_into_postgres_stores_what_sqlite_stores(example_c
     assert len(found["postgresql"][2]) > 10
 
 
+@pytest.mark.parametrize("held", [20_000, 3])
 def test_a_rule_streamed_as_new_whose_tasks_are_stored_after_all_is_inserted_the_usual_way(
-    example_config: Path, pg_url: str
+    example_config: Path, pg_url: str, held: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another writer stored some of a rule's tasks first: the stream meets a unique key, is rolled
-    back to its savepoint, and the occurrences go in the usual way — the new ones only, counted."""
+    """Another writer stored some of a rule's tasks first: the stream meets a unique key (at its
+    end, or where it pauses to write ``held`` schedules), is rolled back to its savepoint, and the
+    occurrences go in the usual way — the new ones only, counted."""
+    monkeypatch.setattr("scheduler.engine.task_sinks.SCHEDULES_HELD", held)
     from functools import partial
 
     from scheduler.engine.inserts import insert_tasks
