@@ -4,7 +4,8 @@ fastest form each database offers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -148,14 +149,21 @@ def write_rows(copy: Any, rows: Iterable[dict[str, Any]], columns: Sequence[str]
     return written
 
 
+@contextmanager
+def binary_copy(cursor: Any, relation: str, columns: Sequence[str]) -> Iterator[Any]:
+    """An open binary ``COPY … FROM STDIN`` into ``columns`` of ``relation``, told their types
+    (asked before the COPY begins: the connection takes nothing else while it is open)."""
+    types = pg_types(cursor, relation, columns)
+    with cursor.copy(f"COPY {relation} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
+        yield copy
+
+
 def copy_rows(session: Session, cursor: Any, table: Table, rows: Sequence[dict[str, Any]], into: str = "") -> None:
     """COPY (binary) ``rows`` of ``table`` into ``into`` (default: the table itself), converted as
     the columns' own bind processors convert them."""
     columns = list(rows[0])
-    relation = into or table.name
-    types = pg_types(cursor, relation, columns)
-    with cursor.copy(f"COPY {relation} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.set_types(types)
+    with binary_copy(cursor, into or table.name, columns) as copy:
         write_rows(copy, rows, columns, pg_processors(session, table, columns))
 
 

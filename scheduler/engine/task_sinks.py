@@ -4,7 +4,6 @@ straight into the task table while the next occurrences are computed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime
 from types import TracebackType
@@ -15,10 +14,10 @@ from sqlalchemy.orm import Session
 from scheduler.engine.inserts import (
     SCHEDULE_TABLE,
     TASK_TABLE,
+    binary_copy,
     copy_rows,
     insert_tasks,
     pg_processors,
-    pg_types,
     schedule_rows,
     task_values,
     write_rows,
@@ -80,10 +79,7 @@ class FreshCopy(Batches):
             self._cursor.execute(f"SAVEPOINT {SAVEPOINT}")
             self._columns = columns
             self._processors = pg_processors(self.session, TASK_TABLE, columns)
-        types = pg_types(self._cursor, TASK_TABLE.name, columns)
-        statement = f"COPY {TASK_TABLE.name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
-        self._copy = self._stack.enter_context(self._cursor.copy(statement))
-        self._copy.set_types(types)
+        self._copy = self._stack.enter_context(binary_copy(self._cursor, TASK_TABLE.name, columns))
 
     def add(self, batch: list[Occurrence]) -> None:
         if not batch:
@@ -95,22 +91,19 @@ class FreshCopy(Batches):
             self._open(list(rows[0]))
         self.created += write_rows(self._copy, rows, self._columns, self._processors)
         if len(self._schedules) >= SCHEDULES_HELD:
-            self._settled(self._stack.close)
+            self._settle()
 
-    def _write_schedules(self) -> None:
-        self._copy = None
-        if self._schedules:
-            copy_rows(self.session, self._cursor, SCHEDULE_TABLE, schedule_rows(self._schedules.values()))
-            self._schedules.clear()
-
-    def _settled(self, end_copy: Callable[[], Any]) -> None:
+    def _settle(self) -> None:
         """End the open ``COPY`` (the server's last rows checked and indexed), then write the
         schedules waiting; a unique key met rolls everything back to the savepoint."""
         import psycopg
 
         try:
-            end_copy()
-            self._write_schedules()
+            self._stack.close()
+            self._copy = None
+            if self._schedules:
+                copy_rows(self.session, self._cursor, SCHEDULE_TABLE, schedule_rows(self._schedules.values()))
+                self._schedules.clear()
         except psycopg.errors.UniqueViolation as violation:
             self._copy = None
             self._cursor.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
@@ -125,7 +118,7 @@ class FreshCopy(Batches):
             if kind is not None:  # an error on the way: the COPY is aborted, the transaction fails
                 self._stack.__exit__(kind, error, trace)
                 return
-            self._settled(self._stack.close)
+            self._settle()
             self._cursor.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
 
 
