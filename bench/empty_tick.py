@@ -42,12 +42,7 @@ def bench_empty_tick(size: Size, work: Path) -> Row:
             instant.write_text(moment.isoformat(), encoding="utf-8")
             line, ticks = _ticks_until(service, f"INFO tick {moment:%Y-%m-%d %H:%M}")
             warm.append((tree_cpu_seconds(service.pid) - before) / ticks)
-        workers = [
-            int(p.parent.name)
-            for p in Path("/proc").glob("[0-9]*/cmdline")
-            if b"scheduler.service.warm" in _read(p) and _parent(int(p.parent.name)) == service.pid
-        ]
-        worker_mb = rss_mb(workers[0]) if workers else 0.0
+        worker = worker_mb(service.pid)
     finally:
         service.terminate()
         service.wait(timeout=60)
@@ -69,7 +64,7 @@ def bench_empty_tick(size: Size, work: Path) -> Row:
         "a tick with nothing to do",
         f"{size.name}",
         f"{warm_cpu:.2f} s CPU (median of {TICKS} steps of the clock, per tick; service, warm worker and the forked tick together;"
-        f" last line: {line.split('INFO ', 1)[-1].strip()}); the warm worker holds {worker_mb:.0f} MB",
+        f" last line: {line.split('INFO ', 1)[-1].strip()}); the warm worker holds {worker:.0f} MB",
         f"{cold_cpu:.2f} s CPU: `zhibu tick --now` as a cold process at the same instants",
         f"{cold_cpu / warm_cpu:.1f}× less CPU" if warm_cpu else "-",
         f"≤ 0.3 s CPU {met}",
@@ -86,6 +81,16 @@ def _ticks_until(process: subprocess.Popen[str], marker: str) -> tuple[str, int]
         if marker in line:
             return line, ticks
     raise RuntimeError(f"zhibu run exited before {marker!r}")
+
+
+def worker_mb(service: int) -> float:
+    """The resident MB of the warm worker of the service ``service`` (0 when it has none)."""
+    workers = [
+        int(p.parent.name)
+        for p in Path("/proc").glob("[0-9]*/cmdline")
+        if b"scheduler.service.warm" in _read(p) and _parent(int(p.parent.name)) == service
+    ]
+    return rss_mb(workers[0]) if workers else 0.0
 
 
 def _read(path: Path) -> bytes:

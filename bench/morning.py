@@ -12,8 +12,8 @@ from pathlib import Path
 
 from bench.daemon import _daemon, _wait_for_line
 from bench.digests import with_mail_channel
-from bench.empty_tick import _parent, _read
-from bench.measure import SHANGHAI, ZHIBU, Row, rss_mb
+from bench.empty_tick import worker_mb
+from bench.measure import SHANGHAI, ZHIBU, Row
 from bench.orgs import Size, write_org
 
 EVE = datetime(2026, 3, 29, 9, 0, tzinfo=SHANGHAI)  # a Sunday: the window created, no digest
@@ -32,15 +32,6 @@ def _cold_peak(config: Path, moment: datetime) -> float:
     return usage.ru_maxrss / 1024
 
 
-def _worker_mb(service: int) -> float:
-    workers = [
-        int(p.parent.name)
-        for p in Path("/proc").glob("[0-9]*/cmdline")
-        if b"scheduler.service.warm" in _read(p) and _parent(int(p.parent.name)) == service
-    ]
-    return rss_mb(workers[0]) if workers else 0.0
-
-
 def bench_morning(size: Size, work: Path) -> Row:
     """The morning's tick under the service, then the same in a cold process on a second copy of
     the org (the same deterministic org, its window created by a cold tick the evening before)."""
@@ -53,7 +44,7 @@ def bench_morning(size: Size, work: Path) -> Row:
         _wait_for_line(service, f"INFO tick {EVE:%Y-%m-%d %H:%M}")
         instant.write_text(MORNING.isoformat(), encoding="utf-8")
         line = _wait_for_line(service, f"INFO tick {MORNING:%Y-%m-%d %H:%M}")
-        worker = _worker_mb(service.pid)
+        worker = worker_mb(service.pid)
     finally:
         service.terminate()
         service.wait(timeout=60)
