@@ -34,13 +34,19 @@ def keys_in(app: App, state: str) -> set[str]:
     return {key for key, value in states(app).items() if value == state}
 
 
+def on_postgres(config: Path, pg_url: str) -> App:
+    """The org of ``config`` (its store the SQLite file ``zhibu.db``) opened on the PostgreSQL
+    database ``pg_url`` instead; the config file says so from then on."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('url = "sqlite:///zhibu.db"', f'url = "{pg_url}"'), encoding="utf-8")
+    return open_app(config)
+
+
 def on_each_store(config: Path, pg_url: str) -> Iterator[tuple[str, App]]:
     """The org of ``config`` opened on its SQLite file ("sqlite"), then on the PostgreSQL database
     ``pg_url`` ("postgresql"); each closed after its turn."""
-    text = config.read_text(encoding="utf-8")
-    for name, url in (("sqlite", "sqlite:///zhibu.db"), ("postgresql", pg_url)):
-        config.write_text(text.replace('url = "sqlite:///zhibu.db"', f'url = "{url}"'), encoding="utf-8")
-        app = open_app(config)
+    for name in ("sqlite", "postgresql"):
+        app = open_app(config) if name == "sqlite" else on_postgres(config, pg_url)
         try:
             yield name, app
         finally:

@@ -12,13 +12,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from scheduler.app import open_app
 from scheduler.engine.materialize import sync
 from scheduler.store.engine import connect_store, upgrade_schema
 from scheduler.store.migrations import SCHEMA_HEAD
 from scheduler.store.models import Base
 from tests.conftest import CliRun, beijing
-from tests.store.helpers import on_each_store, states
+from tests.store.helpers import on_each_store, on_postgres, states
 from tests.store.test_materialize import _sync_in_child
 
 
@@ -53,9 +52,7 @@ def test_cli_on_postgres(zhibu: CliRun, pg_url: str) -> None:
 
 
 def test_two_processes_sync_at_once_on_postgres(example_config: Path, pg_url: str) -> None:
-    text = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{pg_url}"')
-    example_config.write_text(text, encoding="utf-8")
-    app = open_app(example_config)
+    app = on_postgres(example_config, pg_url)
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(2), context.Queue()
     children = [context.Process(target=_sync_in_child, args=(str(example_config), barrier, results)) for _ in range(2)]
@@ -148,9 +145,7 @@ def test_a_rule_streamed_as_new_whose_tasks_are_stored_after_all_is_inserted_the
     from workflows.roster import roster_from_config
     from workflows.rules import Rule
 
-    text = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{pg_url}"')
-    example_config.write_text(text, encoding="utf-8")
-    app = open_app(example_config)
+    app = on_postgres(example_config, pg_url)
     now = beijing("2026-03-02 09:00")
     roster = roster_from_config(app.loaded.config)
     year = (now.date(), now.date().replace(month=12))
@@ -195,9 +190,7 @@ def test_notices_a_transaction_filled_are_asked_for_by_index_once_analyzed(examp
     from scheduler.store.engine import FRESH_ROWS, analyze_if_filled
     from scheduler.store.models import NoticeRow, TaskRow
 
-    text_ = example_config.read_text(encoding="utf-8").replace('url = "sqlite:///zhibu.db"', f'url = "{pg_url}"')
-    example_config.write_text(text_, encoding="utf-8")
-    app = open_app(example_config)
+    app = on_postgres(example_config, pg_url)
     now = beijing("2026-03-02 09:00")
     with app.store.writing() as session:
         sync(session, app.loaded, app.rules, app.workdays, now)
