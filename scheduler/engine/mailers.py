@@ -10,10 +10,9 @@ answer: a helper only builds and sends.
 
 The conversation is JSON lines: the helper says it is ready once its modules are imported (the
 tick waits for that before handing it sends, so their deadlines do not count its start); a job on
-the helper's stdin (with the channel URL, which so
-never appears in a process's arguments), its answer on stdout. A helper whose stdin ends
-finishes the sends it holds and exits; a helper that dies answers nothing and its jobs are
-abandoned at their deadline like any stuck send.
+the helper's stdin (with the channel URL, which so never appears in a process's arguments), its
+answer on stdout. A helper whose stdin ends finishes the sends it holds and exits; a helper that
+dies answers nothing and its jobs are abandoned at their deadline like any stuck send.
 """
 
 from __future__ import annotations
@@ -88,6 +87,7 @@ class MailProcesses:
                     answer["ok"], answer.get("error", ""), permanent=answer["permanent"], timed_out=answer["timed_out"]
                 )
                 waiter.done.set()
+        ready.set()  # a helper gone before it was ready will not be: nobody waits for it any longer
 
     def send(self, ident: int, url: str, address: str, message: Message) -> SendResult:
         """Have a helper send ``message`` to ``address`` through the email channel ``url``."""
