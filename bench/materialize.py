@@ -36,7 +36,7 @@ def rule_sources(size: Size, folder: Path, last: date) -> Iterator[Callable[[], 
 
     config = write_org(size, folder)
     loaded = load_config(config)
-    roster = roster_from_config(loaded.config)
+    roster = roster_from_config(loaded)
     workdays = work_calendar("CN")
     for rule in rules_from_config(loaded.config):
         yield partial(occurrences_of, rule, roster, SHANGHAI, workdays, date(2026, 1, 1), last)

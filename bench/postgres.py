@@ -90,7 +90,7 @@ def _digest_morning(config: Path, url: str) -> tuple[float, int, float, int]:
 
     app = open_app(config, url)
     with app.store.writing() as session:
-        sync_directory(session, app.loaded.config, MORNING)
+        sync_directory(session, app.loaded, MORNING)
     with app.store.writing() as session:
         fired, notices = timed(lambda: fire_notices(session, MORNING, app.unit_channels).notices)
         composed, digests = timed(lambda: compose_digests(session, app, MORNING, "zh").messages)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from workflows.config.schema import Config
+from workflows.config.load import LoadedConfig
 from workflows.vocabulary import COMMITTEE_ROLES, MEMBER_STATUSES, VOTING_STATUSES, Status, UnitKind
 
 
@@ -134,8 +134,9 @@ def names(values: Iterable[str] | None) -> frozenset[str]:
     return frozenset(values) if values else NO_NAMES
 
 
-def roster_from_config(config: Config) -> Roster:
-    """The roster written in the config itself (units and inline people)."""
+def roster_from_config(loaded: LoadedConfig) -> Roster:
+    """The roster the config gives: its units, its people and those of its roster files."""
+    config = loaded.config
     units = [
         Unit(id=u.id, name=u.name, kind=u.kind, parent_id=u.parent, term_start=u.term_start, term_years=u.term_years)
         for u in config.units
@@ -155,6 +156,6 @@ def roster_from_config(config: Config) -> Roster:
             retired=p.retired,
             contact_units=names(p.contact_units),
         )
-        for p in config.people
+        for p in loaded.people()
     ]
     return Roster.build(units, people)

@@ -65,8 +65,8 @@ def identify(session: Session, operator: Operator, app: App | None = None) -> tu
             raise NotAllowedError("auth.unknown_login", login=operator.login)
         return operator.as_person(linked.id, linked.name), _seat(linked)
     row = _find(session, operator.login)
-    if row is None and app is not None and any(operator.login in p.login for p in app.loaded.config.people):
-        sync_directory(session, app.loaded.config, clock.now())
+    if row is None and app is not None and any(operator.login in p.login for p in app.loaded.people()):
+        sync_directory(session, app.loaded, clock.now())
         session.flush()
         row = _find(session, operator.login)
     if row is None:

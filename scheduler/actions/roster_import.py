@@ -153,7 +153,7 @@ def import_people(
 ) -> Imported:
     """Load a roster file: every bad row listed and nothing written while any is wrong; else the
     people upserted, leavers deactivated and the tasks synced (nothing at all with ``dry_run``)."""
-    config_ids = {p.id for p in app.loaded.config.people}
+    config_ids = {p.id for p in app.loaded.people()}
     with app.store.writing() as session:
         known = authorize_office(session, app, operator, "import people")
         units = unit_lookup(

@@ -31,7 +31,7 @@ from workflows.rules import rules_from_config
 def planning_roster(cli: Cli, loaded: LoadedConfig) -> Roster:
     """The config's roster plus the people imported into the store, read without writing; the
     config's alone when there is no store yet (planning never creates one)."""
-    config_roster = roster_from_config(loaded.config)
+    config_roster = roster_from_config(loaded)
     url = store_url(loaded, cli.db_url)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///").split("?")[0]).exists():
         return config_roster

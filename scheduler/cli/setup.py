@@ -55,7 +55,8 @@ def check(cli: Cli, path: Path | None, reference: bool, catalogue: bool) -> None
         cli.echo(reference_markdown() if reference else catalogue_markdown())
         return
     loaded = cli.loaded(path or cli.config_path)
-    for warning in loaded.warnings:
+    people, roster_warnings = loaded.read_people()
+    for warning in [*loaded.warnings, *roster_warnings]:
         cli.warn(f"{cli.t('config.warning')}: {warning.render(cli.lang)}")
     for key in config_exposure(loaded):
         cli.warn(f"{cli.t('config.warning')}: {cli.t(key, path=loaded.path)}")
@@ -65,7 +66,7 @@ def check(cli: Cli, path: Path | None, reference: bool, catalogue: bool) -> None
     )
     if unpublished:
         cli.warn(f"{cli.t('config.warning')}: {cli.t('calendar.unpublished', year=unpublished)}")
-    cli.echo(cli.t("config.ok", units=len(config.units), people=len(config.people), rules=len(config.rules)))
+    cli.echo(cli.t("config.ok", units=len(config.units), people=len(people), rules=len(config.rules)))
 
 
 @group()

@@ -17,7 +17,8 @@ from scheduler.engine.sweep import BATCH
 from scheduler.store import audit
 from scheduler.store.engine import in_chunks
 from scheduler.store.models import PersonRow, UnitRow
-from workflows.config.schema import Config
+from workflows.config.load import LoadedConfig
+from workflows.config.schema import Config, PersonEntry
 from workflows.roster import Person, Roster, Unit, names
 from workflows.vocabulary import Status, UnitKind
 
@@ -43,7 +44,7 @@ def _money(value: float | None) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else None
 
 
-def _person_values(config: Config) -> Iterator[tuple[str, dict[str, Any]]]:
+def _person_values(people: Iterable[PersonEntry]) -> Iterator[tuple[str, dict[str, Any]]]:
     return (
         (
             p.id,
@@ -67,7 +68,7 @@ def _person_values(config: Config) -> Iterator[tuple[str, dict[str, Any]]]:
                 "active": True,
             },
         )
-        for p in config.people
+        for p in people
     )
 
 
@@ -141,10 +142,11 @@ def _upsert(
     return changes + len(left)
 
 
-def sync_directory(session: Session, config: Config, now: datetime, actor: str = audit.DAEMON) -> int:
-    """Upsert the config's units and people; deactivate those removed from it."""
-    changes = _upsert(session, UnitRow, _unit_values(config), "unit", now, actor)
-    changes += _upsert(session, PersonRow, _person_values(config), "person", now, actor)
+def sync_directory(session: Session, loaded: LoadedConfig, now: datetime, actor: str = audit.DAEMON) -> int:
+    """Upsert the config's units and people (its roster files read now); deactivate those
+    removed from it."""
+    changes = _upsert(session, UnitRow, _unit_values(loaded.config), "unit", now, actor)
+    changes += _upsert(session, PersonRow, _person_values(loaded.people()), "person", now, actor)
     return changes
 
 

@@ -256,7 +256,7 @@ def sync(
 
     report = SyncReport(extended=extend)
     if not extend:
-        report.directory_changes = sync_directory(session, config, now, actor)
+        report.directory_changes = sync_directory(session, loaded, now, actor)
         session.flush()
     rosters: list[Roster] = []  # read from the store when a rule has periods to compute, not before
 

@@ -32,7 +32,7 @@ def _attempts(app: App, who: str) -> tuple[list[tuple[str, str]], list[str]]:
         if parse_channel(who) is None:
             raise UsageError("config.bad_channel_url", url=redact_url(who))
         return [(redact_url(who), who)], [who]
-    configured = next((p for p in app.loaded.config.people if who in (p.id, p.name)), None)
+    configured = next((p for p in app.loaded.people() if who in (p.id, p.name)), None)
     if configured is not None:
         ident, email = configured.id, configured.email
     else:

@@ -121,7 +121,7 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
         o.natural_key
         for o in occurrences(
             rules_from_config(app.loaded.config),
-            roster_from_config(app.loaded.config),
+            roster_from_config(app.loaded),
             zone,
             work_calendar("CN"),
             first_day,

@@ -148,3 +148,41 @@ def test_a_bad_roster_file_is_reported_by_file_row_and_column(realistic_config: 
     assert "examples/roster.csv row 6 unit: unit '办公厅党支部第一党小组': is not a unit in the config" in english
     assert "did you mean '办公室党支部第一党小组'?" in english
     assert "row 202 id: id 'P0001' is also on row 2" in english
+
+
+def test_the_roster_file_is_read_when_its_bytes_change(realistic_config: Path) -> None:
+    # a parsed config holds the people written in it, not the roster file's (read when needed)
+    from scheduler.app import open_app
+    from scheduler.store.models import PersonRow
+    from workflows.config.load import load_config
+
+    assert len(load_config(realistic_config).config.people) == 9
+
+    def tick(at: str) -> str:
+        ticked = CliRunner().invoke(main, ["--config", str(realistic_config), "tick", "--now", at, "-q"])
+        assert "Traceback" not in ticked.output
+        return f"{ticked.exit_code} {ticked.output}"
+
+    def name_of(person: str) -> str | None:
+        app = open_app(realistic_config)
+        try:
+            with app.store.reading() as session:
+                row = session.get(PersonRow, person)
+                return row.name if row else None
+        finally:
+            app.store.close()
+
+    assert tick("2026-03-02T09:00").startswith("0 ")
+    assert name_of("P0003") == "贾明伟"
+    roster_file = realistic_config.parent / "examples" / "roster.csv"
+    text = roster_file.read_text(encoding="utf-8")
+    roster_file.write_text(text.replace("P0003,贾明伟,", "P0003,贾明炜,", 1), encoding="utf-8")
+    assert tick("2026-03-02T09:05").startswith("0 ")
+    assert name_of("P0003") == "贾明炜"  # new bytes, a new fingerprint: the people written again
+    lines = roster_file.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("贾明炜", "贾明玮").replace("办公室党支部", "办公厅党支部", 1)
+    roster_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    broken = tick("2026-03-02T09:10")
+    assert broken.startswith("2 "), broken  # a tick reports the file's problems as check does
+    assert "examples/roster.csv 第 4 行 所在支部" in broken
+    assert name_of("P0003") == "贾明炜"  # and writes none of it

@@ -19,10 +19,10 @@ def test_people_added_changed_and_removed(example_config: Path) -> None:
     app = open_app(example_config)
     now = beijing("2026-03-02 09:00")
     with app.store.writing() as session:
-        created = sync_directory(session, app.loaded.config, now)
-        assert created == len(app.loaded.config.units) + len(app.loaded.config.people)
+        created = sync_directory(session, app.loaded, now)
+        assert created == len(app.loaded.config.units) + len(app.loaded.people())
     with app.store.writing() as session:
-        assert sync_directory(session, app.loaded.config, now) == 0  # nothing changed
+        assert sync_directory(session, app.loaded, now) == 0  # nothing changed
     app.store.close()
 
     text = example_config.read_text(encoding="utf-8")
@@ -37,7 +37,7 @@ def test_people_added_changed_and_removed(example_config: Path) -> None:
         loaded = session.get(PersonRow, "lina")  # an ORM row loaded before the batched writes
         assert loaded is not None
         assert loaded.name == "李娜"
-        assert sync_directory(session, app.loaded.config, later) == 3
+        assert sync_directory(session, app.loaded, later) == 3
         assert loaded.name == "李娜娜"
         people = {row.id: row for row in session.scalars(select(PersonRow))}
         audits = session.execute(
@@ -63,7 +63,7 @@ def test_role_holders_alone_address_reminders_as_the_whole_roster_does(example_c
 
     for store, app in on_each_store(example_config, pg_url):
         with app.store.writing() as session:
-            sync_directory(session, app.loaded.config, beijing("2026-03-02 09:00"))
+            sync_directory(session, app.loaded, beijing("2026-03-02 09:00"))
         with app.store.reading() as session:
             whole, holders = load_roster(session), load_roster(session, holders_only=True)
         assert 0 < len(holders.people) < len(whole.people)

@@ -82,7 +82,7 @@ def test_tasks_copied_into_postgres_are_the_rows_sqlite_gets(example_config: Pat
     columns = [c for c in TaskRow.__table__.columns if c.name not in ("id",)]
     found = {}
     for name, app in on_each_store(example_config, pg_url):
-        roster = roster_from_config(app.loaded.config)
+        roster = roster_from_config(app.loaded)
         occurrences = [
             o
             for rule in app.rules
@@ -147,7 +147,7 @@ def test_a_rule_streamed_as_new_whose_tasks_are_stored_after_all_is_inserted_the
 
     app = on_postgres(example_config, pg_url)
     now = beijing("2026-03-02 09:00")
-    roster = roster_from_config(app.loaded.config)
+    roster = roster_from_config(app.loaded)
     year = (now.date(), now.date().replace(month=12))
 
     def source_of(rule: Rule) -> partial[Iterator[Occurrence]]:

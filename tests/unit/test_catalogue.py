@@ -83,7 +83,7 @@ def year_of(rule_alias: str, year: int = 2026, extra: str = "") -> list[Occurren
     """Every occurrence of one built-in obligation in ``year`` for the test org."""
     loaded = parse_config(ORG + extra, Path("c.toml"))
     rules = {r.alias: r for r in rules_from_config(loaded.config)}
-    roster = roster_from_config(loaded.config)
+    roster = roster_from_config(loaded)
     return list(
         occurrences_of(rules[rule_alias], roster, SHANGHAI, work_calendar("CN"), date(year, 1, 1), date(year, 12, 31))
     )
@@ -175,7 +175,7 @@ def test_heart_talks_pair_each_committee_member_with_each_member() -> None:
     [rule] = [r for r in rules_from_config(loaded.config) if r.alias == "谈心谈话"]
     found = list(
         occurrences_of(
-            rule, roster_from_config(loaded.config), SHANGHAI, work_calendar("CN"), date(2026, 1, 1), date(2026, 12, 31)
+            rule, roster_from_config(loaded), SHANGHAI, work_calendar("CN"), date(2026, 1, 1), date(2026, 12, 31)
         )
     )
     by_unit = Counter(o.unit_id for o in found)

@@ -175,7 +175,7 @@ def test_owner_falls_back_along_the_list_and_to_parent() -> None:
 def test_materialize_window_is_current_and_next_period() -> None:
     loaded = load_config(EXAMPLE)
     rules = rules_from_config(loaded.config)
-    roster = roster_from_config(loaded.config)
+    roster = roster_from_config(loaded)
     today = date(2026, 11, 24)
     found = occurrences(rules, roster, SHANGHAI, CN, today, today, horizon=1)
     periods = {(o.rule_id, o.period_key) for o in found}
@@ -190,7 +190,7 @@ def test_example_year_has_the_expected_count_per_rule() -> None:
     """Counts computed from the rule numbers: 3 branches, 2 party groups, 14 dues payers."""
     loaded = load_config(EXAMPLE)
     rules = rules_from_config(loaded.config)
-    roster = roster_from_config(loaded.config)
+    roster = roster_from_config(loaded)
     found = [o for r in rules for o in occurrences_of(r, roster, SHANGHAI, CN, date(2026, 1, 1), date(2026, 12, 31))]
     branches, groups = 3, 2
     members = {"zb1": 7, "zb2": 4, "zb3": 3}  # full + probationary; the activist pays no dues

@@ -11,7 +11,7 @@ from workflows.quorum import Attendance, check_quorum
 from workflows.roster import roster_from_config
 
 # zb1: 7 members (张伟 李娜 陈强 赵磊 孙丽 周杰 and probationary 吴霞) → 6 voters; committee of 3.
-ROSTER = roster_from_config(load_config(EXAMPLE).config)
+ROSTER = roster_from_config(load_config(EXAMPLE))
 
 
 def test_branch_counts_include_its_party_groups() -> None:

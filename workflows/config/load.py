@@ -7,11 +7,11 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from workflows.config.essentials import expand_env
 from workflows.config.fields import suggestion
@@ -23,9 +23,9 @@ from workflows.config.issues import (
 from workflows.config.locate import Path as KeyPath
 from workflows.config.locate import key_lines, line_of
 from workflows.config.merge import merge_catalogue, renamed, table_of
+from workflows.config.roster_files import roster_digest, roster_issues
 from workflows.config.schema import Config, PersonEntry
 from workflows.config.toml_errors import toml_reason_zh
-from workflows.errors import UsageError
 from workflows.i18n import Bilingual
 from workflows.periods import MONTHS_IN, PERIOD_NAMES_ZH, PeriodKind
 from workflows.vocabulary import ALLOWED_PARENTS, UNIT_KIND_NAMES, normalize_unit_kind
@@ -45,6 +45,7 @@ class LoadedConfig:
     warnings: list[ConfigIssue]
     fingerprint: str
     channel_urls: dict[str, str] = field(default_factory=dict)
+    roster_lines: tuple[int | None, ...] = ()  # the config's line of each ``[roster] files`` entry
 
     @property
     def directory(self) -> Path:
@@ -53,8 +54,33 @@ class LoadedConfig:
 
     @cached_property
     def people_by_id(self) -> dict[str, PersonEntry]:
-        """The config's people (roster files included) by id."""
+        """The people written in the config itself, by id: their own channels and quiet hours
+        (roster files carry neither)."""
         return {person.id: person for person in self.config.people}
+
+    def people(self) -> list[PersonEntry]:
+        """The config's people, those of its roster files included (see :meth:`read_people`)."""
+        return self.read_people()[0]
+
+    def read_people(self) -> tuple[list[PersonEntry], list[ConfigIssue]]:
+        """The config's people, those of its roster files included, and the warnings about
+        them (two people of one name in one branch); every problem in the files raised as a
+        :class:`ConfigError`.
+
+        The files are read at each call, not kept: a tick reads the roster from the store, and
+        a city's 30,000 people held as objects in every process would cost 60 MB. Only what
+        writes the config's people into the store, and ``zhibu check``, reads them."""
+        if not self.config.roster.files:
+            return self.config.people, []
+        people, issues, warnings = roster_issues(self.config, self.directory)
+        if issues:
+            raise ConfigError(self.path, [self._located(i) for i in issues])
+        return [*self.config.people, *people], [self._located(w) for w in warnings]
+
+    def _located(self, issue: ConfigIssue) -> ConfigIssue:
+        index = issue.path[2] if len(issue.path) > 2 else None
+        line = self.roster_lines[index] if isinstance(index, int) and index < len(self.roster_lines) else None
+        return ConfigIssue(issue.path, issue.key, issue.params, line)
 
 
 def _substitute_env(value: Any, path: KeyPath, issues: list[ConfigIssue]) -> Any:
@@ -272,65 +298,6 @@ def _warnings(config: Config, written: set[str]) -> list[ConfigIssue]:
     return warnings
 
 
-@cache
-def _person_adapter() -> TypeAdapter[PersonEntry]:
-    return TypeAdapter(PersonEntry)
-
-
-def _roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[ConfigIssue], list[ConfigIssue]]:
-    """The people of the ``[roster] files``, or every problem found in them (by file and row); and
-    what is worth a warning (two people of one name in one branch)."""
-    from workflows.roster_file import column_name, parse_roster, read_rows, unit_lookup
-
-    units = unit_lookup((u.id, u.name) for u in config.units)
-    people: list[PersonEntry] = []
-    issues: list[ConfigIssue] = []
-    warnings: list[ConfigIssue] = []
-    own = {p.id for p in config.people}
-    for index, name in enumerate(config.roster.files):
-        where: KeyPath = ("roster", "files", index)
-        file = base / name
-        try:
-            rows = read_rows(file)
-            read = parse_roster(rows, units, into=_person_adapter().validate_python)
-        except UsageError as error:
-            issues.append(ConfigIssue(where, error.key, error.params))
-            continue
-        except (OSError, ValueError, KeyError) as error:
-            reason = getattr(error, "strerror", None) or error
-            issues.append(ConfigIssue(where, "config.env_file", {"path": file, "reason": reason}))
-            continue
-        for problem, kept in [*((e, issues) for e in read.errors), *((w, warnings) for w in read.warnings)]:
-            params = {
-                "file": name,
-                "row": problem.row,
-                "column": column_name(problem.column),
-                "message": problem.message,
-            }
-            kept.append(ConfigIssue(where, "config.roster_row", params))
-        if read.errors:
-            continue
-        for person in read.people:
-            if person.id in own:
-                issues.append(ConfigIssue(where, "config.roster_duplicate", {"file": name, "id": person.id}))
-                continue
-            own.add(person.id)
-            people.append(person)
-    return people, issues, warnings
-
-
-def _with_roster_files(config: Config, path: Path, text: str) -> tuple[Config, list[ConfigIssue]]:
-    """``config`` with the people of its roster files added, and the warnings about them; every
-    problem in them is raised."""
-    if not config.roster.files:
-        return config, []
-    people, issues, warnings = _roster_issues(config, path.parent)
-    if issues:
-        lines = key_lines(text)
-        raise ConfigError(path, [ConfigIssue(i.path, i.key, i.params, line_of(lines, i.path)) for i in issues])
-    return config.model_copy(update={"people": [*config.people, *people]}), warnings
-
-
 def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = None) -> LoadedConfig:
     """Validate config ``text`` (read from ``path``); raise :class:`ConfigError` with every issue.
     ``check_channel`` is asked about every channel URL (the notifiers know which ones work)."""
@@ -358,17 +325,18 @@ def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = 
         located.sort(key=lambda issue: (issue.line or 0, issue.dotted))
         raise ConfigError(path, located)
     assert config is not None
-    config, roster_warnings = _with_roster_files(config, path, text)
-    # serialized by pydantic straight to bytes: a city's 30,000 people as Python dicts and a JSON
-    # str would be 60 MB of short-lived objects, and the heap they leave behind is not given back
-    fingerprint = hashlib.sha256(Config.__pydantic_serializer__.to_json(config)).hexdigest()
     lines = key_lines(text)
+    # serialized by pydantic straight to bytes (no dicts nor str in between), the roster files
+    # by their bytes: their people are read only when needed (LoadedConfig.read_people)
+    serialized = Config.__pydantic_serializer__.to_json(config)
+    fingerprint = hashlib.sha256(serialized + roster_digest(config, path, lines)).hexdigest()
     warnings = [
         ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path))
         for w in (renamed(w, renames) for w in _warnings(config, own_rules | set(renames)))
-    ] + [ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path)) for w in roster_warnings]
+    ]
     channel_urls, _ = read_channel_urls(raw, path.parent)
-    return LoadedConfig(path=path, config=config, warnings=warnings, fingerprint=fingerprint, channel_urls=channel_urls)
+    roster_lines = tuple(line_of(lines, ("roster", "files", i)) for i in range(len(config.roster.files)))
+    return LoadedConfig(path, config, warnings, fingerprint, channel_urls, roster_lines)
 
 
 def load_config(path: Path, *, check_channel: ChannelCheck | None = None) -> LoadedConfig:
