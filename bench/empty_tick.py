@@ -23,13 +23,14 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def bench_empty_tick(size: Size, work: Path) -> Row:
+def bench_empty_tick(size: Size, work: Path, store: str = "sqlite:///zhibu.db", server: int | None = None) -> Row:
     """The service's CPU (service, warm worker and tick together) per tick that finds nothing to
     do, after a first tick created the window; then ``zhibu tick`` as a cold process at the same
     instants. The first tick runs from the command line, as service.md advises for a large
-    organization: a province's first window outlasts the service's tick budget."""
+    organization: a province's first window outlasts the service's tick budget. With ``server``
+    (a local PostgreSQL's postmaster), that server's CPU per tick is reported beside."""
     org = work / "org"
-    config = write_org(size, org)
+    config = write_org(size, org, store=store)
     instant = work / "now"
     start = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)  # after the morning's digests
     env = {**{k: v for k, v in os.environ.items() if k != "ZHIBU_CLOCK"}, "ZHIBU_SIMULATE": "1"}
@@ -40,12 +41,14 @@ def bench_empty_tick(size: Size, work: Path) -> Row:
     try:
         _wait_for_line(service, f"INFO tick {start:%Y-%m-%d %H:%M}")  # the service's first: nothing to do
         warm: list[float] = []
+        served: list[float] = []
         for n in range(1, TICKS + 1):
             moment = start + timedelta(minutes=5 * n)
-            before = tree_cpu_seconds(service.pid)
+            before = tree_cpu_seconds(service.pid), tree_cpu_seconds(server) if server else 0.0
             instant.write_text(moment.isoformat(), encoding="utf-8")
             line, ticks = _ticks_until(service, f"INFO tick {moment:%Y-%m-%d %H:%M}")
-            warm.append((tree_cpu_seconds(service.pid) - before) / ticks)
+            warm.append((tree_cpu_seconds(service.pid) - before[0]) / ticks)
+            served.append(((tree_cpu_seconds(server) if server else 0.0) - before[1]) / ticks)
         worker = worker_mb(service.pid)
     finally:
         service.terminate()
@@ -63,11 +66,12 @@ def bench_empty_tick(size: Size, work: Path) -> Row:
         cold.append(_children_cpu() - before)
     warm_cpu, cold_cpu = statistics.median(warm), statistics.median(cold)
     met = "✓" if warm_cpu <= 0.3 else "✗"
+    on_server = f"; the PostgreSQL server {statistics.median(served):.2f} s CPU per tick beside" if server else ""
     return Row(
         "a tick with nothing to do",
-        f"{size.name}",
+        f"{size.name}" + (" on PostgreSQL" if server else ""),
         f"{warm_cpu:.2f} s CPU (median of {TICKS} steps of the clock, per tick; service, warm worker and the forked tick together;"
-        f" last line: {line.split('INFO ', 1)[-1].strip()}); the warm worker holds {worker:.0f} MB",
+        f" last line: {line.split('INFO ', 1)[-1].strip()}); the warm worker holds {worker:.0f} MB{on_server}",
         f"{cold_cpu:.2f} s CPU: `zhibu tick --now` as a cold process at the same instants",
         f"{cold_cpu / warm_cpu:.1f}× less CPU" if warm_cpu else "-",
         f"≤ 0.3 s CPU {met}",

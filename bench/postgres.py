@@ -13,6 +13,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -115,6 +117,21 @@ def _list(config: Path, url: str, runs: int = 5) -> float:
 def _said(text: str) -> None:
     """A figure as soon as it is measured (a later failure loses nothing)."""
     print(f"    {text}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def local_postgres(work: Path) -> Iterator[tuple[str, int]]:
+    """A throwaway PostgreSQL server (as the tests start it): the URL of a fresh database on it,
+    and its postmaster's pid (whose CPU, with its backends', is the server's)."""
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer(work / "pg")
+    server.start()
+    try:
+        url = server.database()
+        yield url, int((server.data / "postmaster.pid").read_text().split()[0])
+    finally:
+        server.stop()
 
 
 def bench_postgres(size: Size, work: Path, span_name: str | None = None) -> list[Row]:

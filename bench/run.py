@@ -5,6 +5,7 @@
     python -m bench --size province                # the province: a month of it (under 10 minutes)
     python -m bench --size province --span quarter # a quarter (about 12 minutes)
     python -m bench --size province --store postgresql [--span quarter]  # on a local PostgreSQL
+    python -m bench --only empty --size province [--store postgresql]   # a province's empty tick
 
 Benchmarks (see docs/performance.md):
   materialize  a year of tasks for an org (a month for the province) vs raw sqlite3 executemany
@@ -46,7 +47,7 @@ from bench.materialize import SPANS, bench_materialize
 from bench.measure import Row
 from bench.morning import bench_morning
 from bench.orgs import SIZES
-from bench.postgres import bench_postgres
+from bench.postgres import bench_postgres, local_postgres
 
 # what the synthetic tasks are called: the catalogue's aliases and titles, people with names
 from bench.socket_done import bench_socket
@@ -88,7 +89,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--only", nargs="*", choices=BENCHMARKS, help="default: all (with --size province: materialize)"
     )
     parser.add_argument(
-        "--store", choices=("sqlite", "postgresql"), default="sqlite", help="materialize into PostgreSQL (province)"
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="materialize (province) or the empty tick into a local PostgreSQL",
     )
     parser.add_argument(
         "--span", choices=sorted(SPANS), help="what materialize creates (default: a year; a month for the province)"
@@ -123,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append(bench_list(folder("list")))
         elif name == "naive":
             rows.append(bench_naive(SIZES[args.size or "city"], folder("naive")))
+        elif name == "empty" and args.store == "postgresql":
+            with local_postgres(folder("postgres-empty")) as (url, server):
+                rows.append(bench_empty_tick(SIZES[args.size or "city"], folder("empty"), url, server))
         elif name == "empty":
             rows.append(bench_empty_tick(SIZES[args.size or "city"], folder("empty")))
         elif name == "morning":

@@ -7,6 +7,18 @@ from workflows.roster import Person, Roster, Unit
 from workflows.rules import Rule
 
 
+def reads_everyone(rule: Rule) -> bool:
+    """Whether ``rule``'s occurrences read people beyond the role holders and contact leaders
+    (who own tasks and are visited): its members, their pairs, a date in their records."""
+    person_date = rule.record_date not in (None, "term_start")
+    return (
+        (rule.per_person and not rule.per_contact)
+        or rule.per_pair
+        or person_date
+        or bool(rule.stages and rule.record_date)
+    )
+
+
 def units_in_scope(rule: Rule, roster: Roster) -> list[Unit]:
     """The units a rule applies to, by explicit id or by kind, sorted by id."""
     if rule.unit_ids is not None:

@@ -31,6 +31,7 @@ from workflows.config.load import LoadedConfig
 from workflows.occurrences import Occurrence, occurrences_of, window_end
 from workflows.roster import Roster
 from workflows.rules import Rule
+from workflows.scope import reads_everyone
 
 SYNC_META = "sync"
 
@@ -258,12 +259,17 @@ def sync(
     if not extend:
         report.directory_changes = sync_directory(session, loaded, now, actor)
         session.flush()
-    rosters: list[Roster] = []  # read from the store when a rule has periods to compute, not before
+    # read from the store when a rule has periods to compute, not before; the whole roster only
+    # for a rule that reads everyone (a unit's meeting needs its role holders: a city's 30,000
+    # people are a few thousand holders)
+    rosters: dict[bool, Roster] = {}
 
-    def roster() -> Roster:
-        if not rosters:
-            rosters.append(load_roster(session))
-        return rosters[0]
+    def roster(rule: Rule) -> Roster:
+        everyone = reads_everyone(rule) or True in rosters
+        if everyone not in rosters:
+            rosters.clear()  # the holders are among everyone
+            rosters[everyone] = load_roster(session, holders_only=not everyone)
+        return rosters[everyone]
 
     # After downtime, start from the day of the last sync so no period is skipped.
     last_day = date.fromisoformat(previous["day"]) if "day" in previous else today
@@ -275,7 +281,7 @@ def sync(
         begin = date.fromisoformat(old_ends[rule.id]) + timedelta(days=1) if extend else first
         if begin > end:
             continue
-        source = partial(_occurrences_from, rule, roster(), zone, workdays, begin, end, start)
+        source = partial(_occurrences_from, rule, roster(rule), zone, workdays, begin, end, start)
         # what may have to be retired, restored or moved is tasks stored before this sync (none
         # when only the calendar moved, nor the first time a rule is synced)
         has_tasks = _has_tasks(session, rule.id)

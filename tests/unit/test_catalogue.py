@@ -194,3 +194,26 @@ def test_stage_names_are_checked() -> None:
     text = ORG + '\n[rules."示范岗"]\nstages = [{ name = "党小组/申报" }, { name = "支委会研究" }]\n'
     [message] = issues(text)
     assert "rules.示范岗.stages[0].name: stage name '党小组/申报' must be 1 to 40 characters without /" in message
+
+
+def test_a_rule_that_reads_only_role_holders_plans_the_same_with_only_them() -> None:
+    # a sync reads the whole roster from the store only for the rules that read everyone
+    from tests.conftest import REALISTIC
+    from workflows.roster import Roster
+    from workflows.scope import reads_everyone
+
+    loaded = parse_config(REALISTIC.read_text(encoding="utf-8"), REALISTIC)
+    everyone = roster_from_config(loaded)
+    holders = [p for p in everyone.people if p.roles or p.contact_units]
+    assert 10 < len(holders) < len(everyone.people) // 2
+    few = Roster.build(everyone.units.values(), holders)
+    rules = rules_from_config(loaded.config)
+    unit_rules = [rule for rule in rules if not reads_everyone(rule) and not rule.on_events]
+    assert 5 < len(unit_rules) < len(rules)
+    for rule in unit_rules:
+        planned = [
+            list(occurrences_of(rule, roster, SHANGHAI, work_calendar("CN"), date(2026, 1, 1), date(2026, 12, 31)))
+            for roster in (everyone, few)
+        ]
+        assert planned[0], rule.id
+        assert planned[0] == planned[1], rule.id
