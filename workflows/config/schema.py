@@ -172,8 +172,8 @@ class RosterSection(Section):
     files: list[str] = Field(
         default_factory=list,
         **describe(
-            "花名册文件（CSV 或 XLSX，相对于本配置文件），每次读取配置时读入；与 [[people]] 合并",
-            "Roster files (CSV or XLSX, relative to this config) read with it; added to [[people]]",
+            "花名册文件（CSV 或 XLSX，相对于本配置文件），与 [[people]] 合并；文件内容变化时读入并写入存储",
+            "Roster files (CSV or XLSX, relative to this config), added to [[people]]; read into the store when their bytes change",
             ["examples/roster.csv"],
         ),
     )
