@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
+from notifiers.plugins import EMAIL_SCHEMES, parse_channel, scheme_of
 from notifiers.redact import redact_text
 
-EMAIL_SCHEMES = frozenset({"mailto", "mailtos"})
 WEBHOOK_SCHEMES = frozenset({"json", "jsons", "xml", "xmls", "form", "forms"})
 # Bytes of text each IM platform takes in one message (WeCom bots: 2,048 for the text type
 # apprise sends; DingTalk: 20,000; Feishu/Lark cards: about 20,000 characters, 30 KB a request).
@@ -26,11 +25,6 @@ PERMANENT = re.compile(
     r"\b(?:530|534|535|550|553|554)\b|authenticat|credentials|error=40[0134]\b|unauthori[sz]ed|forbidden|not found",
     re.IGNORECASE,
 )
-
-
-def scheme_of(url: str) -> str:
-    """The URL's scheme, lower-case."""
-    return url.split("://", 1)[0].lower() if "://" in url else ""
 
 
 def channel_kind(url: str) -> str:
@@ -47,32 +41,6 @@ def im_limit(url: str, title: str = "") -> int:
     """How many bytes of markdown fit in one message of the channel's platform, once apprise has
     put the title in front of the body."""
     return IM_LIMITS.get(scheme_of(url), DEFAULT_IM_LIMIT) - len(title.encode("utf-8")) - 4
-
-
-def parse_channel(url: str) -> Any:
-    """The apprise notifier for ``url``, or None when apprise cannot read it."""
-    if scheme_of(url) in EMAIL_SCHEMES:
-        return _email_notifier(url)
-    import apprise  # imported when a channel is used: most commands never need it
-
-    return apprise.Apprise.instantiate(url, suppress_exceptions=True)
-
-
-def _email_notifier(url: str) -> Any:
-    """apprise's email notifier for ``url``, made by its email plugin as ``Apprise.instantiate``
-    makes it, or None. Finding the plugin by scheme would first import all of apprise's ~600
-    plugin modules: 17 MB more in every process that checks or sends through an email channel
-    (the warm worker, each tick, each mail helper)."""
-    from apprise.plugins.email import NotifyEmail
-
-    fields = NotifyEmail.parse_url(url.replace("/#", "/%23"))  # type: ignore[no-untyped-call]
-    if not fields:
-        return None
-    try:
-        notifier = NotifyEmail(**fields)  # type: ignore[no-untyped-call]
-    except Exception:  # what Apprise.instantiate(suppress_exceptions=True) answers with None
-        return None
-    return notifier if notifier.enabled else None
 
 
 ESCAPE_HINT = (

@@ -45,7 +45,7 @@ USERINFO = re.compile(r"(://[^:/@\s]+:)[^\s?]*@")  # greedy to the last @ before
 @lru_cache(maxsize=256)
 def _privacy_rendering(url: str) -> str | None:
     """apprise's rendering of ``url`` with its secrets hidden, None when it cannot read it."""
-    from notifiers.channels import parse_channel  # apprise: only what prints a channel URL pays for it
+    from notifiers.plugins import parse_channel  # apprise: only what prints a channel URL pays for it
 
     plugin: Any = parse_channel(url)
     if plugin is None:

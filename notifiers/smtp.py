@@ -18,7 +18,8 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
 
-from notifiers.channels import Message, SendResult, parse_channel
+from notifiers.channels import Message, SendResult
+from notifiers.plugins import parse_channel
 from notifiers.redact import redact_text
 
 PERMANENT_CODES = range(500, 600)

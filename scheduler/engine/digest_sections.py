@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -48,12 +48,23 @@ ANY_STATE = TaskRow.state + ""
 
 
 class Lookup:
-    """Names (and addresses) of people and units, loaded once per composition as plain rows: a
-    province's half a million people are not worth an ORM object each."""
+    """Names (and addresses) of units, and of the people a batch of messages names, as plain rows:
+    a city's 30,000 people (a province's half a million) are not read for a morning that names a
+    few thousand of them."""
 
     def __init__(self, session: Session) -> None:
-        self.people = {row.id: row for row in session.execute(select(PersonRow.id, PersonRow.name, PersonRow.email))}
+        self.session = session
+        self.people: dict[str, Any] = {}
         self.units = dict(session.execute(select(UnitRow.id, UnitRow.name)).all())
+
+    def read(self, person_ids: Iterable[str]) -> None:
+        """Read the names and addresses of ``person_ids``, forgetting those of the batch before."""
+        self.people = {}
+        columns = PersonRow.id, PersonRow.name, PersonRow.email
+        for chunk in in_chunks(sorted(set(person_ids))):
+            self.people.update(
+                (row.id, row) for row in self.session.execute(select(*columns).where(PersonRow.id.in_(chunk)))
+            )
 
     def person_name(self, person_id: str | None) -> str:
         row = self.people.get(person_id or "")
@@ -162,6 +173,16 @@ class DigestInputs:
     def add(self, recipient: str, section: str, task: DigestTask) -> None:
         is_new = task.id in self.fresh.get(recipient, ())
         self.sections.setdefault(recipient, {}).setdefault(section, Tally()).add(task, self.limit, fresh=is_new)
+
+    def named(self) -> Iterator[str]:
+        """Everyone the batch's digests may name: the owners of their lines and the members listed
+        on grouped lines."""
+        for tallies in self.sections.values():
+            for tally in tallies.values():
+                for line in (*tally.fresh.values(), *tally.rest.values()):
+                    if line.first.assignee_id:
+                        yield line.first.assignee_id
+                    yield from line.people
 
     def owned_section(self, task: DigestTask, fresh: set[int]) -> str | None:
         """The section a task of the recipient's own lands in, if any: overdue, due today, due

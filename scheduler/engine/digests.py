@@ -266,6 +266,7 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
         pending = _pending(session, batch)
         batch_due = [(recipient, pending.get(recipient, [])) for recipient in batch]
         inputs = digest_inputs(session, batch_due, problem_rules, day, limit)
+        lookup.read([*(r.removeprefix(PERSON) for r in batch if r.startswith(PERSON)), *inputs.named()])
         for recipient in batch:
             sections = digest_sections(recipient, lookup, lang, inputs, problem_rules, app.links)
             if not sections:
@@ -316,8 +317,11 @@ def queue_urgent(session: Session, app: App, fired: Sequence[tuple[int, str, str
     env = environment(app.templates_dir)
     day = local_date(now, app.zone)
     queued = 0
+    tasks = {task_id: session.get(TaskRow, task_id) for task_id, _, _ in fired}
+    named = [task.assignee_id for task in tasks.values() if task is not None and task.assignee_id]
+    lookup.read([*(r.removeprefix(PERSON) for _, _, r in fired if r.startswith(PERSON)), *named])
     for task_id, step, recipient in fired:
-        task = session.get(TaskRow, task_id)
+        task = tasks[task_id]
         if task is None:
             continue
         item = item_of(task, lookup, with_owner=True)

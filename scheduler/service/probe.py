@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from notifiers.channels import parse_channel, send
+from notifiers.channels import send
+from notifiers.plugins import parse_channel
 from notifiers.redact import redact_text, redact_url
 from notifiers.render import environment, render
 from notifiers.routing import channel_url, targets_for

@@ -68,7 +68,7 @@ def test_daily_digest_arrives_by_email_in_chinese_once_a_day(
     assert hook.path == "/zhibu"
     assert payload["title"].endswith("7 项工作提醒（2026-03-02）")
     # lina collects zb1's dues: the members' tasks are one line, with how many and the first names
-    assert "- zb1/党费/2026Q1  【新】缴纳党费：7 人（" in payload["message"]
+    assert "- zb1/党费/2026Q1  【新】缴纳党费：7 人（陈强、李娜、孙丽、吴霞、张伟…）" in payload["message"]
 
     tick(notifying, beijing("2026-03-02 09:00"))
     tick(notifying, beijing("2026-03-02 17:00"))

@@ -8,7 +8,7 @@ import sys
 import apprise
 import pytest
 
-from notifiers.channels import parse_channel
+from notifiers.plugins import parse_channel
 
 URLS = [
     "mailto://user:p%40ss@smtp.example.org:465?from=zhibu@example.org&name=党委",
