@@ -42,6 +42,7 @@ class FireReport:
     """What fired: notices written, and those of urgent tasks (to send at once)."""
 
     notices: int = 0
+    tasks: int = 0  # tasks whose next reminder moved
     urgent: list[tuple[int, str, str]] = field(default_factory=list)  # (task id, step, recipient)
 
 
@@ -129,9 +130,11 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
                 closed.append({"id": task.id, "next_notice_at": None})  # nothing more to say about it
         if closed:
             session.execute(update(TaskRow), closed)
+            report.tasks += len(closed)
         _fire(session, tasks, now, unit_channels, roster_for, report)
     session.flush()
     analyze_if_filled(session, NOTICE_TABLE.name, report.notices)  # the digests then ask by recipient
+    analyze_if_filled(session, TaskRow.__tablename__, report.tasks)  # the next ticks ask by next reminder
     return report
 
 
@@ -193,4 +196,5 @@ def _fire(
             }
         )
     session.execute(update(TaskRow), moved)  # UPDATE … WHERE id = ? for each
+    report.tasks += len(moved)
     report.notices += insert_new(session, NOTICE_TABLE, rows)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from scheduler.store import audit
-from scheduler.store.engine import in_chunks
+from scheduler.store.engine import analyze_if_filled, in_chunks
 from scheduler.store.lifecycle import change_many
 from scheduler.store.models import TaskRow
 from scheduler.store.states import DUE_SOON, OPEN, OVERDUE, UPCOMING
@@ -56,4 +56,5 @@ def sweep(session: Session, now: datetime) -> SweepReport:
         for chunk in in_chunks(found, BATCH):
             change_many(session, chunk, target, now=now, actor=audit.DAEMON, action="state", checked_states=sources)
         report.moved[target] += len(found)
+        analyze_if_filled(session, TaskRow.__tablename__, len(found))  # the next step asks by state too
     return report

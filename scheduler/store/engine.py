@@ -187,11 +187,14 @@ FRESH_ROWS = 10_000  # rows one transaction adds to a table beyond which Postgre
 
 
 def analyze_if_filled(session: Session, table: str, added: int) -> None:
-    """Refresh PostgreSQL's statistics of ``table`` after this transaction added ``added`` rows to
-    it. The planner knows a table by statistics autovacuum refreshes only after a commit: a table
-    this transaction filled (a province's first morning writes millions of notices, then asks for
-    them by recipient) looks empty, an ``IN`` list of 500 recipients then seems to match every row,
-    and each query reads the table whole. ``ANALYZE`` inside the transaction samples its own rows."""
+    """Refresh PostgreSQL's statistics of ``table`` after this transaction added (or changed)
+    ``added`` of its rows. The planner knows a table by statistics autovacuum refreshes only after
+    a commit, and not at all after a crash or an immediate stop: a table this transaction filled (a
+    province's first morning writes millions of notices, then asks for them by recipient) looks
+    empty, an ``IN`` list of 500 recipients then seems to match every row, and each query reads the
+    table whole; statistics taken before the sweep and the reminders moved millions of tasks on
+    have half of them due, and every later tick reads the task table whole to find none.
+    ``ANALYZE`` inside the transaction samples its own rows."""
     if added >= FRESH_ROWS and session.get_bind().dialect.name == "postgresql":
         session.execute(text(f'ANALYZE "{table}"'))
 
