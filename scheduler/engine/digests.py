@@ -29,7 +29,7 @@ from scheduler.engine.digest_sections import (
 )
 from scheduler.engine.inserts import insert_new
 from scheduler.store import chain
-from scheduler.store.engine import IN_LIST, in_chunks
+from scheduler.store.engine import IN_LIST, analyze_if_filled, in_chunks
 from scheduler.store.models import NoticeRow, OutboxRow, PersonRow, TaskRow, UnitRow
 from workflows.calendar import local_date
 from workflows.i18n import Lang, t
@@ -52,6 +52,7 @@ class DigestReport:
     recipients: int = 0
     messages: int = 0
     superseded: int = 0  # unsent digests of earlier days replaced by today's
+    notices: int = 0  # notices the digests carried
 
 
 def _waiting(session: Session) -> list[str]:
@@ -300,12 +301,14 @@ def compose_digests(session: Session, app: App, now: datetime, lang: Lang) -> Di
             )
             report.recipients += 1
         # nothing in the session needs the new digest_day, so SQLAlchemy need not look for it there
-        session.execute(
+        carried = session.execute(
             update(NoticeRow)
             .where(NoticeRow.recipient.in_(batch), NoticeRow.digest_day.is_(None))
             .values(digest_day=day),
             execution_options={"synchronize_session": False},
         )
+        report.notices += carried.rowcount  # type: ignore[attr-defined]
+    analyze_if_filled(session, NoticeRow.__tablename__, report.notices)  # the next ticks ask what waits
     return report
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from scheduler.store import audit
@@ -42,10 +42,26 @@ _STEPS: list[tuple[str, tuple[str, ...], InstrumentedAttribute[datetime]]] = [
 ]
 
 
+def _any_passed(
+    session: Session, sources: tuple[str, ...], instant: InstrumentedAttribute[datetime], now: datetime
+) -> bool:
+    """Whether a task in one of ``sources`` has ``instant`` passed: each state's earliest, read from
+    the (state, instant) index alone. Most ticks find none, and PostgreSQL's planner, which cannot
+    tell that the earliest upcoming opening is still ahead (it multiplies the odds of the state and
+    of the instant), would read the whole task table to find none: 0.75 s at a province."""
+    for state in sources:
+        earliest = session.scalar(select(func.min(instant)).where(TaskRow.state == state))
+        if earliest is not None and earliest <= now:
+            return True
+    return False
+
+
 def sweep(session: Session, now: datetime) -> SweepReport:
     """Move every task whose threshold has passed into its new state, with an audit row each."""
     report = SweepReport()
     for target, sources, instant in _STEPS:
+        if not _any_passed(session, sources, instant, now):
+            continue
         # ids and states only (a month's end at a city's size moves some 60,000 tasks at once)
         found = [
             (task_id, state)
