@@ -18,6 +18,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from notifiers.plugins import parse_channel  # imports apprise when called: only what prints a channel URL pays
+
 MASK = "***"
 SECRET_PARAMS = frozenset(
     {
@@ -45,8 +47,6 @@ USERINFO = re.compile(r"(://[^:/@\s]+:)[^\s?]*@")  # greedy to the last @ before
 @lru_cache(maxsize=256)
 def _privacy_rendering(url: str) -> str | None:
     """apprise's rendering of ``url`` with its secrets hidden, None when it cannot read it."""
-    from notifiers.plugins import parse_channel  # apprise: only what prints a channel URL pays for it
-
     plugin: Any = parse_channel(url)
     if plugin is None:
         return None

@@ -39,8 +39,9 @@ def planning_roster(cli: Cli, loaded: LoadedConfig) -> Roster:
     try:
         if store.schema_revision() is None:
             return config_roster
+        configured = {p.id for p in config_roster.people}  # once, not per person read
         with store.reading() as session:
-            imported = [p for p in load_roster(session).people if p.id not in {q.id for q in config_roster.people}]
+            imported = [p for p in load_roster(session).people if p.id not in configured]
     finally:
         store.close()
     return Roster.build(config_roster.units.values(), [*config_roster.people, *imported])
