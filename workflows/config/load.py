@@ -78,9 +78,8 @@ class LoadedConfig:
         return [*self.config.people, *people], [self._located(w) for w in warnings]
 
     def _located(self, issue: ConfigIssue) -> ConfigIssue:
-        index = issue.path[2] if len(issue.path) > 2 else None
-        line = self.roster_lines[index] if isinstance(index, int) and index < len(self.roster_lines) else None
-        return ConfigIssue(issue.path, issue.key, issue.params, line)
+        """``issue`` (about ``roster.files[i]``) with the config's line of that entry."""
+        return ConfigIssue(issue.path, issue.key, issue.params, self.roster_lines[int(issue.path[2])])
 
 
 def _substitute_env(value: Any, path: KeyPath, issues: list[ConfigIssue]) -> Any:
@@ -329,13 +328,13 @@ def parse_config(text: str, path: Path, *, check_channel: ChannelCheck | None = 
     # serialized by pydantic straight to bytes (no dicts nor str in between), the roster files
     # by their bytes: their people are read only when needed (LoadedConfig.read_people)
     serialized = Config.__pydantic_serializer__.to_json(config)
-    fingerprint = hashlib.sha256(serialized + roster_digest(config, path, lines)).hexdigest()
+    roster_lines = tuple(line_of(lines, ("roster", "files", i)) for i in range(len(config.roster.files)))
+    fingerprint = hashlib.sha256(serialized + roster_digest(config, path, roster_lines)).hexdigest()
     warnings = [
         ConfigIssue(w.path, w.key, w.params, line_of(lines, w.path))
         for w in (renamed(w, renames) for w in _warnings(config, own_rules | set(renames)))
     ]
     channel_urls, _ = read_channel_urls(raw, path.parent)
-    roster_lines = tuple(line_of(lines, ("roster", "files", i)) for i in range(len(config.roster.files)))
     return LoadedConfig(path, config, warnings, fingerprint, channel_urls, roster_lines)
 
 

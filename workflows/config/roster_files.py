@@ -4,6 +4,7 @@ read when asked for (see ``LoadedConfig.read_people``)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from pydantic import TypeAdapter
 
 from workflows.config.issues import ConfigError, ConfigIssue
 from workflows.config.locate import Path as KeyPath
-from workflows.config.locate import line_of
 from workflows.config.schema import Config, PersonEntry
 from workflows.errors import UsageError
 
@@ -63,9 +63,10 @@ def roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[C
     return people, issues, warnings
 
 
-def roster_digest(config: Config, path: Path, lines: dict[KeyPath, int]) -> bytes:
+def roster_digest(config: Config, path: Path, lines: Sequence[int | None]) -> bytes:
     """The SHA-256 of the roster files' bytes, each after its name (the config's fingerprint
-    covers them without reading their people); a file that cannot be read is raised."""
+    covers them without reading their people); a file that cannot be read is raised, at its
+    entry's line of ``lines``."""
     digest = hashlib.sha256()
     issues: list[ConfigIssue] = []
     for index, name in enumerate(config.roster.files):
@@ -76,7 +77,7 @@ def roster_digest(config: Config, path: Path, lines: dict[KeyPath, int]) -> byte
         except OSError as error:
             where: KeyPath = ("roster", "files", index)
             said = {"path": file, "reason": error.strerror or error}
-            issues.append(ConfigIssue(where, "config.env_file", said, line_of(lines, where)))
+            issues.append(ConfigIssue(where, "config.env_file", said, lines[index]))
     if issues:
         raise ConfigError(path, issues)
     return digest.digest()
