@@ -42,13 +42,18 @@ def bench_empty_tick(size: Size, work: Path, store: str = "sqlite:///zhibu.db", 
         _wait_for_line(service, f"INFO tick {start:%Y-%m-%d %H:%M}")  # the service's first: nothing to do
         warm: list[float] = []
         served: list[float] = []
+
+        def spent() -> tuple[float, float]:
+            return tree_cpu_seconds(service.pid), tree_cpu_seconds(server) if server else 0.0
+
         for n in range(1, TICKS + 1):
             moment = start + timedelta(minutes=5 * n)
-            before = tree_cpu_seconds(service.pid), tree_cpu_seconds(server) if server else 0.0
+            before = spent()
             instant.write_text(moment.isoformat(), encoding="utf-8")
             line, ticks = _ticks_until(service, f"INFO tick {moment:%Y-%m-%d %H:%M}")
-            warm.append((tree_cpu_seconds(service.pid) - before[0]) / ticks)
-            served.append(((tree_cpu_seconds(server) if server else 0.0) - before[1]) / ticks)
+            after = spent()
+            warm.append((after[0] - before[0]) / ticks)
+            served.append((after[1] - before[1]) / ticks)
         worker = worker_mb(service.pid)
     finally:
         service.terminate()
