@@ -6,15 +6,15 @@ from __future__ import annotations
 import calendar as monthcal
 from datetime import date, timedelta
 
-from workflows.calendar import RestDayPolicy, WorkCalendar, anchor_date
+from workflows.calendar import RestDayPolicy, WorkCalendar
 from workflows.periods import MONTHS_IN, Period, PeriodKind, add_months
 from workflows.rules import Rule
 
 
-def nominal_due_date(rule: Rule, period: Period) -> date:
+def nominal_due_date(rule: Rule, period: Period, workdays: WorkCalendar) -> date:
     """The due date the rule names, before any rest-day adjustment."""
     if rule.anchor is not None:
-        return anchor_date(rule.anchor, period.start.year) + timedelta(days=rule.anchor_offset)
+        return workdays.anchor(rule.anchor, period.start.year) + timedelta(days=rule.anchor_offset)
     if period.kind is PeriodKind.WEEK:
         if rule.due_weekday:
             return period.start + timedelta(days=rule.due_weekday - 1)
@@ -32,7 +32,7 @@ def nominal_due_date(rule: Rule, period: Period) -> date:
 def due_date(rule: Rule, period: Period, workdays: WorkCalendar) -> date:
     """The due date after moving it off a rest day; when the previous working day would fall
     before the period (a due day inside the National Day week), it moves forward instead."""
-    nominal = nominal_due_date(rule, period)
+    nominal = nominal_due_date(rule, period, workdays)
     adjusted = workdays.adjust(nominal, rule.rest_day)
     if adjusted < period.start:
         return workdays.adjust(nominal, RestDayPolicy.NEXT)

@@ -25,7 +25,7 @@ from scheduler.engine.notices import FireReport, fire_notices
 from scheduler.engine.outbox import DeliveryReport
 from scheduler.engine.sweep import SweepReport, sweep
 from scheduler.reports.ics import refresh_calendar
-from scheduler.store.meta import write_meta
+from scheduler.store.meta import keep_calendar, recall_calendar, write_meta
 from workflows.errors import ZhibuError
 from workflows.i18n import Lang
 
@@ -68,6 +68,7 @@ def tick(
     derived again if anything it depends on changed (:mod:`scheduler.engine.nightly`)."""
     language: Lang = lang or app.loaded.config.org.locale
     with app.store.serialized() as session:
+        recall_calendar(session, app.workdays)  # the year tables an earlier tick computed
         if nightly:
             changed = nightly_inputs.reasons(session, app)
             force_sync = force_sync or bool(changed)
@@ -84,6 +85,7 @@ def tick(
         digests = compose_digests(session, app, now, language)
         record_tick(session, now)
         nightly_inputs.mark(session)
+        keep_calendar(session, app.workdays)
     delivery = deliver(app, now, should_stop=should_stop) if send else DeliveryReport()
     try:
         refresh_calendar(app, now)

@@ -219,19 +219,14 @@ class ConfigCache:
 
 
 def _warm_up(loaded: LoadedConfig, order: Order) -> None:
-    """Derive here, once per config, what every tick derives from the config alone — the holiday
-    calendar with its tables for last, this and next year, the store's dialect — so that the
-    children find it built: built in a child, it would cost each tick its own copy."""
-    from datetime import date, datetime
-
+    """Derive here, once per config, what every tick derives from the config alone — the store's
+    dialect — so that the children find it built. The holiday calendar is not built here: each
+    tick takes its year tables from the store (:func:`scheduler.store.meta.recall_calendar`),
+    and the holidays package's ~10 MB of modules stay out of the worker and its children."""
     from sqlalchemy.engine import make_url
 
-    from scheduler.app import calendar_of, store_url
+    from scheduler.app import store_url
 
-    calendar = calendar_of(loaded.config)
-    year = datetime.fromisoformat(order.now).year
-    for day in (date(year - 1, 1, 1), date(year, 1, 1), date(year + 1, 1, 1)):
-        calendar.is_working_day(day)
     try:
         make_url(store_url(loaded, order.db_url)).get_dialect()
     except Exception:  # a bad URL is the tick's to report, in its own words

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,36 @@ def test_the_nightly_re_derive_runs_only_when_an_input_changed(
     said = nightly(example_config, "2026-03-08 01:07", caplog)
     assert said == "nightly re-derive: runs (changed: tasks written between ticks)", said
     assert nightly(example_config, "2026-03-09 01:07", caplog).startswith("nightly re-derive: skipped")
+
+
+def test_a_tick_keeps_the_calendar_years_and_the_next_needs_no_holidays_package(example_config: Path) -> None:
+    """The year tables a tick computed are kept in the store, with the package's version; a later
+    tick's process takes them from there, imports none of the holidays package, and derives the
+    same working days (调休 and the Spring Festival of 2026 included)."""
+    import json
+    import subprocess
+    import sys
+
+    from workflows.calendar import WorkCalendar, YearDays, holidays_version
+
+    env = {"ZHIBU_SIMULATE": "1", "PATH": "/usr/bin:/bin", "HOME": str(example_config.parent)}
+    first = [sys.executable, "-m", "scheduler.cli", "--config", str(example_config), "tick", "--now"]
+    subprocess.run([*first, "2026-03-02T09:00+08:00", "-q"], env=env, check=True, capture_output=True)
+    with sqlite3.connect(example_config.parent / "zhibu.db") as db:
+        (value,) = db.execute("SELECT value FROM meta WHERE key = 'calendar:CN'").fetchone()
+    kept = json.loads(value)
+    assert kept["holidays"] == holidays_version()
+    assert set(kept["years"]) == {"2026"}  # what March's window reaches
+    computed = WorkCalendar("CN")
+    assert YearDays.from_json(kept["years"]["2026"]) == computed.year(2026)
+    assert date(2026, 2, 14) not in computed.year(2026).rest  # a Saturday worked (调休)
+    assert date(2026, 2, 17) in computed.year(2026).rest  # the Spring Festival
+    probe = (
+        "import sys\n"
+        "from scheduler.cli import main\n"
+        f"main(['--config', {str(example_config)!r}, 'tick', '--now', '2026-03-03T09:00+08:00', '-q'],"
+        " standalone_mode=False)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('holidays')}))\n"
+    )
+    later = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
+    assert later.stdout.strip().splitlines()[-1] == "[]", later.stdout + later.stderr
