@@ -19,7 +19,7 @@ from scheduler.store.lifecycle import change_many
 from scheduler.store.models import TaskRow
 from scheduler.store.states import DUE_SOON, OPEN, OVERDUE, UPCOMING
 
-BATCH = 5_000
+BATCH = 2_000  # rows read, moved or written at once: a batch's rows and their statements' parameters (~3 MB)
 
 
 @dataclass
