@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -72,12 +73,17 @@ class Roster:
     def people_in(self, unit_id: str, *, with_groups: bool = False) -> list[Person]:
         """People whose unit is ``unit_id``; with ``with_groups``, also those recorded in its
         party groups (党小组 are part of their branch, unlike branches under a committee)."""
-        found = list(self._by_unit.get(unit_id, ()))
+        found = list(self._people_of(unit_id))
         if with_groups:
-            for child in self._children.get(unit_id, ()):
-                if self.units[child].kind is UnitKind.GROUP:
-                    found.extend(self._by_unit.get(child, ()))
+            for child in self._groups_of(unit_id):
+                found.extend(self._people_of(child))
         return found
+
+    def _people_of(self, unit_id: str) -> Sequence[Person]:
+        return self._by_unit.get(unit_id, ())
+
+    def _groups_of(self, unit_id: str) -> list[str]:
+        return [child for child in self._children.get(unit_id, ()) if self.units[child].kind is UnitKind.GROUP]
 
     def members_of(self, unit_id: str) -> list[Person]:
         """Party members (full and probationary) of a unit, its party groups included."""
@@ -123,6 +129,37 @@ class Roster:
     def holders(self, unit_id: str, role: str) -> list[Person]:
         """People holding ``role`` in ``unit_id``, by id for a stable choice."""
         return list(self._holders.get((unit_id, role), ()))
+
+
+@dataclass(frozen=True)
+class UnitByUnitRoster(Roster):
+    """Every unit, with only the role holders and contact leaders held (``people``); the other
+    people of a unit are read when a rule asks for them — ``read(unit_ids)`` gives the people of a
+    batch of units, the asked one and those after it by id (the order rules walk units in) with
+    their party groups — and forgotten when the next batch is read. A city's 30,000 people are
+    then never all in memory, only a batch of units' worth."""
+
+    read: Callable[[Sequence[str]], Iterable[Person]] = lambda unit_ids: ()
+    batch: int = 200
+    _window: dict[str, list[Person]] = field(default_factory=dict)
+
+    @cached_property
+    def _order(self) -> list[str]:
+        return sorted(unit_id for unit_id, unit in self.units.items() if unit.kind is not UnitKind.GROUP)
+
+    def _people_of(self, unit_id: str) -> Sequence[Person]:
+        if unit_id not in self._window:
+            self._read_from(unit_id)
+        return self._window.get(unit_id, ())
+
+    def _read_from(self, unit_id: str) -> None:
+        start = bisect.bisect_left(self._order, unit_id)
+        ids = [unit_id, *(u for u in self._order[start : start + self.batch] if u != unit_id)]
+        ids += [group for parent in list(ids) for group in self._groups_of(parent) if group not in ids]
+        self._window.clear()
+        self._window.update((each, []) for each in ids)
+        for person in self.read(ids):
+            self._window[person.unit_id].append(person)
 
 
 NO_NAMES: frozenset[str] = frozenset()

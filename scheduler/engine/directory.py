@@ -5,7 +5,7 @@ People may also come from a roster import (source ``import``); the config only t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -19,7 +19,7 @@ from scheduler.store.engine import in_chunks
 from scheduler.store.models import PersonRow, UnitRow
 from workflows.config.load import LoadedConfig
 from workflows.config.schema import Config, PersonEntry
-from workflows.roster import Person, Roster, Unit, names
+from workflows.roster import Person, Roster, Unit, UnitByUnitRoster, names
 from workflows.vocabulary import Status, UnitKind
 
 
@@ -154,26 +154,8 @@ UNIT_TABLE = cast(Table, UnitRow.__table__)
 PERSON_TABLE = cast(Table, PersonRow.__table__)
 
 
-def load_roster(session: Session, around: str | None = None, *, holders_only: bool = False) -> Roster:
-    """The active units and people in the store, as the rule engine's roster (read as plain rows:
-    a province's half a million people are not worth an ORM object each). With ``around``, only
-    that unit, the units right above and below it, and their people: what a record's quorum or
-    a task page needs, at any size of the organization. With ``holders_only``, every unit but only
-    the people holding a role or a contact branch: what addressing a reminder by role needs (a
-    city's 30,000 members are a few thousand holders)."""
-    unit_filter: ColumnElement[bool] = UNIT_TABLE.c.active.is_(True)
-    person_filter: ColumnElement[bool] = PERSON_TABLE.c.active.is_(True)
-    if holders_only:
-        holds = (func.json_array_length(PERSON_TABLE.c.roles) > 0) | (
-            func.json_array_length(PERSON_TABLE.c.contact_units) > 0
-        )
-        person_filter = person_filter & holds
-    if around is not None:
-        parent = session.scalar(select(UNIT_TABLE.c.parent_id).where(UNIT_TABLE.c.id == around))
-        near = {around, *session.scalars(select(UNIT_TABLE.c.id).where(UNIT_TABLE.c.parent_id == around))}
-        unit_filter = unit_filter & UNIT_TABLE.c.id.in_(near | ({parent} if parent else set()))
-        person_filter = person_filter & PERSON_TABLE.c.unit_id.in_(near)
-    units = [
+def _units(session: Session, unit_filter: ColumnElement[bool]) -> list[Unit]:
+    return [
         Unit(
             id=row.id,
             name=row.name,
@@ -184,9 +166,11 @@ def load_roster(session: Session, around: str | None = None, *, holders_only: bo
         )
         for row in session.execute(select(UNIT_TABLE).where(unit_filter))
     ]
-    unit_ids = {unit.id: unit.id for unit in units}
-    people = [
-        Person(
+
+
+def _people(session: Session, person_filter: ColumnElement[bool], unit_ids: dict[str, str]) -> Iterator[Person]:
+    for row in session.execute(select(PERSON_TABLE).where(person_filter)):
+        yield Person(
             id=row.id,
             name=row.name,
             unit_id=unit_ids.get(row.unit_id, row.unit_id),  # one string per unit, not per person
@@ -200,6 +184,39 @@ def load_roster(session: Session, around: str | None = None, *, holders_only: bo
             retired=row.retired,
             contact_units=names(row.contact_units),
         )
-        for row in session.execute(select(PERSON_TABLE).where(person_filter))
-    ]
-    return Roster.build(units, people)
+
+
+ACTIVE_PERSON = PERSON_TABLE.c.active.is_(True)
+HOLDS = (func.json_array_length(PERSON_TABLE.c.roles) > 0) | (func.json_array_length(PERSON_TABLE.c.contact_units) > 0)
+
+
+def load_roster(session: Session, around: str | None = None, *, holders_only: bool = False) -> Roster:
+    """The active units and people in the store, as the rule engine's roster (read as plain rows:
+    a province's half a million people are not worth an ORM object each). With ``around``, only
+    that unit, the units right above and below it, and their people: what a record's quorum or
+    a task page needs, at any size of the organization. With ``holders_only``, every unit but only
+    the people holding a role or a contact branch: what addressing a reminder by role needs (a
+    city's 30,000 members are a few thousand holders)."""
+    unit_filter: ColumnElement[bool] = UNIT_TABLE.c.active.is_(True)
+    person_filter: ColumnElement[bool] = ACTIVE_PERSON & HOLDS if holders_only else ACTIVE_PERSON
+    if around is not None:
+        parent = session.scalar(select(UNIT_TABLE.c.parent_id).where(UNIT_TABLE.c.id == around))
+        near = {around, *session.scalars(select(UNIT_TABLE.c.id).where(UNIT_TABLE.c.parent_id == around))}
+        unit_filter = unit_filter & UNIT_TABLE.c.id.in_(near | ({parent} if parent else set()))
+        person_filter = person_filter & PERSON_TABLE.c.unit_id.in_(near)
+    units = _units(session, unit_filter)
+    return Roster.build(units, _people(session, person_filter, {unit.id: unit.id for unit in units}))
+
+
+def roster_unit_by_unit(session: Session) -> UnitByUnitRoster:
+    """Every active unit and its role holders, each unit's other people read from the store when
+    a rule asks for them, a batch of units at a time (:class:`UnitByUnitRoster`): what rules that
+    read every member need, without the whole membership in memory."""
+    units = _units(session, UNIT_TABLE.c.active.is_(True))
+    unit_ids = {unit.id: unit.id for unit in units}
+
+    def read(wanted: Sequence[str]) -> list[Person]:
+        return list(_people(session, ACTIVE_PERSON & PERSON_TABLE.c.unit_id.in_(wanted), unit_ids))
+
+    holders = tuple(_people(session, ACTIVE_PERSON & HOLDS, unit_ids))
+    return UnitByUnitRoster(units={unit.id: unit for unit in units}, people=holders, read=read)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from scheduler.engine.directory import load_roster, sync_directory
+from scheduler.engine.directory import load_roster, roster_unit_by_unit, sync_directory
 from scheduler.engine.sweep import BATCH
 from scheduler.engine.task_sinks import ConflictError, task_sink
 from scheduler.store import audit
@@ -259,16 +259,15 @@ def sync(
     if not extend:
         report.directory_changes = sync_directory(session, loaded, now, actor)
         session.flush()
-    # read from the store when a rule has periods to compute, not before; the whole roster only
-    # for a rule that reads everyone (a unit's meeting needs its role holders: a city's 30,000
-    # people are a few thousand holders)
+    # read from the store when a rule has periods to compute, not before; a unit's meeting needs
+    # its role holders (a city's 30,000 people are a few thousand holders); a rule that reads
+    # every member reads them unit by unit, a batch of units at a time
     rosters: dict[bool, Roster] = {}
 
     def roster(rule: Rule) -> Roster:
-        everyone = reads_everyone(rule) or True in rosters
+        everyone = reads_everyone(rule)
         if everyone not in rosters:
-            rosters.clear()  # the holders are among everyone
-            rosters[everyone] = load_roster(session, holders_only=not everyone)
+            rosters[everyone] = roster_unit_by_unit(session) if everyone else load_roster(session, holders_only=True)
         return rosters[everyone]
 
     # After downtime, start from the day of the last sync so no period is skipped.

@@ -4,6 +4,7 @@ holiday anchors (shape 7) on 2026 and 2027; leaders' contact branches; mobile me
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from workflows.catalogue import builtin_aliases, builtin_rules
 from workflows.config.issues import ConfigError
 from workflows.config.load import parse_config
 from workflows.occurrences import Occurrence, occurrences_of
-from workflows.roster import roster_from_config
+from workflows.roster import Person, roster_from_config
 from workflows.rules import rules_from_config
 
 ORG = """
@@ -217,3 +218,39 @@ def test_a_rule_that_reads_only_role_holders_plans_the_same_with_only_them() -> 
         ]
         assert planned[0], rule.id
         assert planned[0] == planned[1], rule.id
+
+
+def test_a_rule_that_reads_everyone_plans_the_same_reading_people_unit_by_unit() -> None:
+    # a sync gives such rules a roster that reads a batch of units' people at a time
+    from tests.conftest import REALISTIC
+    from workflows.roster import UnitByUnitRoster
+    from workflows.scope import reads_everyone
+
+    loaded = parse_config(REALISTIC.read_text(encoding="utf-8"), REALISTIC)
+    everyone = roster_from_config(loaded)
+    holders = tuple(p for p in everyone.people if p.roles or p.contact_units)
+    reads: list[list[str]] = []
+    largest = [0]
+
+    def read(unit_ids: Sequence[str]) -> list[Person]:
+        reads.append(list(unit_ids))
+        found = [p for p in everyone.people if p.unit_id in unit_ids]
+        largest[0] = max(largest[0], len(found))
+        return found
+
+    rules = [rule for rule in rules_from_config(loaded.config) if reads_everyone(rule) and not rule.on_events]
+    assert len(rules) >= 3
+    moves = []
+    for rule in rules:
+        reads.clear()
+        by_unit = UnitByUnitRoster(units=everyone.units, people=holders, read=read, batch=2)
+        planned = [
+            list(occurrences_of(rule, roster, SHANGHAI, work_calendar("CN"), date(2026, 1, 1), date(2026, 12, 31)))
+            for roster in (everyone, by_unit)
+        ]
+        assert planned[0], rule.id
+        assert planned[0] == planned[1], rule.id
+        assert reads, rule.id
+        moves.append(len(reads))
+    assert max(moves) > 2  # the window moved along the units
+    assert largest[0] < len(everyone.people) // 2  # never the whole roster at once
