@@ -185,7 +185,7 @@ def work_calendar(
     return WorkCalendar(country, days_off, workdays)
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=4_096)
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     """The UTC instant at which local ``day`` begins in ``zone``."""
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)

@@ -68,7 +68,7 @@ class Period:
         return period_containing(self.kind, self.end)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4_096)
 def add_months(day: date, months: int) -> date:
     """``day`` moved by whole months: the same day of the month, or that month's last day when
     it is shorter (31 January + 1 month is 28 or 29 February). Cached: a rule's occurrences ask
@@ -90,7 +90,7 @@ def _key(kind: PeriodKind, start: date) -> str:
     return f"{start.year}"
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4_096)
 def period_containing(kind: PeriodKind, day: date) -> Period:
     """The period of ``kind`` that contains the local date ``day``; weeks start on Monday
     (cached, as :func:`add_months`; a period is immutable)."""

@@ -204,17 +204,31 @@ def parse_roster(
     Each person is kept as a dict of fields, or as what ``into`` makes of it — as soon as its row
     is read, so the rows, the dicts and the people are not all in memory at once."""
     result = RosterFile()
+    result.people.extend(stream_roster(rows, units, result, mapping, into))
+    return result
+
+
+def stream_roster(
+    rows: Iterable[Sequence[Any]],
+    units: Mapping[str, str],
+    result: RosterFile,
+    mapping: Mapping[str, str] | None = None,
+    into: Callable[[dict[str, Any]], Any] | None = None,
+) -> Iterator[Any]:
+    """:func:`parse_roster`'s people one at a time, as each row is read, its errors and warnings
+    added to ``result`` (complete once the last person is taken): a consumer may write people as
+    they come and must discard them if ``result.errors`` is not empty in the end."""
     known = {**HEADERS, **{f: f for f in FIELDS}, **{h: IGNORE for h in IGNORED}, **(mapping or {})}
     rows = iter(rows)
     top = list(itertools.islice(rows, HEADER_SEARCH))  # a title row or merged cells may come first
     if not top:
         result.errors.append(RowError(1, "", Message("roster.file_empty", {})))
-        return result
+        return
     above = next((n for n, row in enumerate(top) if _is_header(row, known)), 0)
     header_row = above + 1
     columns = _columns(top[above], known, header_row, result)
     if result.errors:
-        return result
+        return
     seen: dict[str, int] = {}
     names: dict[tuple[str, str], int] = {}
     for number, row in enumerate(itertools.chain(top[header_row:], rows), start=header_row + 1):
@@ -234,8 +248,7 @@ def parse_roster(
             result.warnings.append(RowError(number, "name", said))
         names.setdefault(namesake, number)
         if not problems:
-            result.people.append(person if into is None else into(person))
-    return result
+            yield person if into is None else into(person)
 
 
 def _is_header(row: Sequence[Any], known: Mapping[str, str]) -> bool:

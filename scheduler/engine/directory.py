@@ -5,6 +5,7 @@ People may also come from a roster import (source ``import``); the config only t
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -92,61 +93,60 @@ def _upsert(
     """Bring the config-sourced rows of ``model`` in line with ``wanted`` (id, values); return
     the changes.
 
-    Plain rows and statements batched as they fill, no ORM object per row: a city's first sync
-    copies 30,000 people (as ORM objects, with an audit object each, that took 110 MB)."""
+    Read and written a batch at a time, as plain rows, no ORM object per row: a city's first
+    sync copies 30,000 people (as ORM objects, with an audit object each, that took 110 MB), and
+    neither the people wanted nor those stored are ever all in memory — the ids seen are."""
     table = cast(Table, model.__table__)
-    existing = {row["id"]: row for row in session.execute(select(table)).mappings()}
     seen: set[str] = set()
-    created: list[dict[str, Any]] = []
-    updated: list[dict[str, Any]] = []
-    audits: list[dict[str, Any]] = []
     changes = rewritten = 0
 
     def audit_row(action: str, ident: str, **change: Any) -> dict[str, Any]:
         return {"at": now, "actor": actor, "action": action, "entity": entity, "entity_id": ident, **change}
 
-    def write() -> None:
+    stream = iter(wanted)
+    while batch := list(itertools.islice(stream, BATCH)):
+        existing = {
+            row["id"]: row
+            for ids in in_chunks([ident for ident, _ in batch])
+            for row in session.execute(select(table).where(table.c.id.in_(ids))).mappings()
+        }
+        created: list[dict[str, Any]] = []
+        updated: list[dict[str, Any]] = []
+        audits: list[dict[str, Any]] = []
+        for ident, values in batch:
+            seen.add(ident)
+            row = existing.get(ident)
+            if row is None:
+                audits.append(audit_row("create", ident, before=None, after=_audit_value(values)))
+                created.append({"id": ident, "source": "config", **values})
+                continue
+            before = {k: row[k] for k in values}
+            if before != values:
+                audits.append(audit_row("update", ident, before=_audit_value(before), after=_audit_value(values)))
+                updated.append({"key": ident, **values})
         if created:
             session.execute(insert(table), created)
         if updated:
             changed: dict[str, Any] = {k: bindparam(k) for k in updated[0] if k != "key"}
             session.execute(update(table).where(table.c.id == bindparam("key")).values(changed), updated)
         audit.record_many(session, audits)
-        created.clear()
-        updated.clear()
-        audits.clear()
-
-    for ident, values in wanted:
-        seen.add(ident)
-        row = existing.get(ident)
-        if row is None:
-            audits.append(audit_row("create", ident, before=None, after=_audit_value(values)))
-            created.append({"id": ident, "source": "config", **values})
-        else:
-            before = {k: row[k] for k in values}
-            if before == values:
-                continue
-            audits.append(audit_row("update", ident, before=_audit_value(before), after=_audit_value(values)))
-            updated.append({"key": ident, **values})
-            rewritten += 1
-        changes += 1
-        if len(audits) == BATCH:
-            write()
-    write()
-    left = [i for i, row in existing.items() if i not in seen and row["source"] == "config" and row["active"]]
-    for batch in in_chunks(left):
-        session.execute(update(table).where(table.c.id.in_(batch)).values(active=False))
-        audit.record_many(session, [audit_row("deactivate", ident, before=None, after=None) for ident in batch])
+        changes += len(audits)
+        rewritten += len(updated)
+    configured = select(table.c.id).where(table.c.source == "config", table.c.active.is_(True))
+    left = [ident for ident in session.scalars(configured) if ident not in seen]
+    for ids in in_chunks(left):
+        session.execute(update(table).where(table.c.id.in_(ids)).values(active=False))
+        audit.record_many(session, [audit_row("deactivate", ident, before=None, after=None) for ident in ids])
     if rewritten or left:
         session.expire_all()  # rows loaded earlier in this session must not shadow these writes
     return changes + len(left)
 
 
 def sync_directory(session: Session, loaded: LoadedConfig, now: datetime, actor: str = audit.DAEMON) -> int:
-    """Upsert the config's units and people (its roster files read now); deactivate those
-    removed from it."""
+    """Upsert the config's units and people (its roster files read now, a batch at a time: a bad
+    row raises after the last, and the transaction is dropped); deactivate those removed from it."""
     changes = _upsert(session, UnitRow, _unit_values(loaded.config), "unit", now, actor)
-    changes += _upsert(session, PersonRow, _person_values(loaded.people()), "person", now, actor)
+    changes += _upsert(session, PersonRow, _person_values(loaded.each_person()), "person", now, actor)
     return changes
 
 

@@ -62,7 +62,7 @@ def _as_is(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4_096)
 def _utc_text(value: datetime | None) -> str | None:
     """An aware instant as the store's text (cached: a period's tasks share their instants)."""
     if value is None:
@@ -95,7 +95,7 @@ def _insert_new_sqlite(session: Session, table: Table, rows: Sequence[dict[str, 
         cursor.close()
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4_096)
 def _utc_naive(value: datetime | None) -> datetime | None:
     """An aware instant as the store keeps it on PostgreSQL, naive UTC (cached: a period's tasks
     share their instants)."""

@@ -23,7 +23,7 @@ from workflows.config.issues import (
 from workflows.config.locate import Path as KeyPath
 from workflows.config.locate import key_lines, line_of
 from workflows.config.merge import merge_catalogue, renamed, table_of
-from workflows.config.roster_files import roster_digest, roster_issues
+from workflows.config.roster_files import roster_digest, roster_issues, roster_people
 from workflows.config.schema import Config, PersonEntry
 from workflows.config.toml_errors import toml_reason_zh
 from workflows.i18n import Bilingual
@@ -76,6 +76,16 @@ class LoadedConfig:
         if issues:
             raise ConfigError(self.path, [self._located(i) for i in issues])
         return [*self.config.people, *people], [self._located(w) for w in warnings]
+
+    def each_person(self) -> Iterator[PersonEntry]:
+        """The config's people, then its roster files' one at a time as their rows are read (what
+        writes them into the store holds a batch, not a city's 30,000); every problem in the files
+        raised as a :class:`ConfigError` after the last, so what was taken must then be dropped."""
+        yield from self.config.people
+        issues: list[ConfigIssue] = []
+        yield from roster_people(self.config, self.directory, issues, [])
+        if issues:
+            raise ConfigError(self.path, [self._located(i) for i in issues])
 
     def _located(self, issue: ConfigIssue) -> ConfigIssue:
         """``issue`` (about ``roster.files[i]``) with the config's line of that entry."""

@@ -4,7 +4,7 @@ read when asked for (see ``LoadedConfig.read_people``)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -24,19 +24,35 @@ def _person_adapter() -> TypeAdapter[PersonEntry]:
 def roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[ConfigIssue], list[ConfigIssue]]:
     """The people of the ``[roster] files``, or every problem found in them (by file and row); and
     what is worth a warning (two people of one name in one branch)."""
-    from workflows.roster_file import column_name, parse_roster, read_rows, unit_lookup
-
-    units = unit_lookup((u.id, u.name) for u in config.units)
-    people: list[PersonEntry] = []
     issues: list[ConfigIssue] = []
     warnings: list[ConfigIssue] = []
+    people = list(roster_people(config, base, issues, warnings))
+    return people, issues, warnings
+
+
+def roster_people(
+    config: Config, base: Path, issues: list[ConfigIssue], warnings: list[ConfigIssue]
+) -> Iterator[PersonEntry]:
+    """The people of the ``[roster] files`` one at a time, as their rows are read; every problem
+    found in the files added to ``issues`` (complete once the last person is taken: what was
+    taken before must then be discarded), what is worth a warning to ``warnings``."""
+    from workflows.roster_file import RosterFile, column_name, read_rows, stream_roster, unit_lookup
+
+    units = unit_lookup((u.id, u.name) for u in config.units)
     own = {p.id for p in config.people}
     for index, name in enumerate(config.roster.files):
         where: KeyPath = ("roster", "files", index)
         file = base / name
+        read = RosterFile()
+        repeated: list[ConfigIssue] = []  # said only of a file without a bad row, after its rows' errors
         try:
-            rows = read_rows(file)
-            read = parse_roster(rows, units, into=_person_adapter().validate_python)
+            for person in stream_roster(read_rows(file), units, read, into=_person_adapter().validate_python):
+                if person.id in own:
+                    repeated.append(ConfigIssue(where, "config.roster_duplicate", {"file": name, "id": person.id}))
+                    continue
+                own.add(person.id)
+                if not read.errors:  # a file with a bad row gives no one
+                    yield person
         except UsageError as error:
             issues.append(ConfigIssue(where, error.key, error.params))
             continue
@@ -52,15 +68,7 @@ def roster_issues(config: Config, base: Path) -> tuple[list[PersonEntry], list[C
                 "message": problem.message,
             }
             kept.append(ConfigIssue(where, "config.roster_row", params))
-        if read.errors:
-            continue
-        for person in read.people:
-            if person.id in own:
-                issues.append(ConfigIssue(where, "config.roster_duplicate", {"file": name, "id": person.id}))
-                continue
-            own.add(person.id)
-            people.append(person)
-    return people, issues, warnings
+        issues.extend([] if read.errors else repeated)
 
 
 def roster_digest(config: Config, path: Path, lines: Sequence[int | None]) -> bytes:
