@@ -56,8 +56,10 @@ class DigestReport:
 
 
 def _waiting(session: Session) -> list[str]:
-    """Recipients with notices no digest has carried yet (from the pending index alone)."""
-    return sorted(session.scalars(select(NoticeRow.recipient).where(NoticeRow.digest_day.is_(None)).distinct()))
+    """Recipients with notices no digest has carried yet (from the pending index alone; through
+    the table's columns: an ORM select would fetch every row before returning the first)."""
+    notice = cast(Table, NoticeRow.__table__)
+    return sorted(session.scalars(select(notice.c.recipient).where(notice.c.digest_day.is_(None)).distinct()))
 
 
 def _pending(session: Session, recipients: Sequence[str]) -> dict[str, list[int]]:
@@ -113,7 +115,8 @@ def supersede_unsent(session: Session, recipients: Sequence[str], day: date) -> 
 
 def _with_digest(session: Session, day: date) -> set[str]:
     """Recipients who already have a digest for ``day``."""
-    rows = session.scalars(select(OutboxRow.recipient).where(OutboxRow.day == day, OutboxRow.kind == "digest"))
+    outbox = OUTBOX_TABLE.c
+    rows = session.scalars(select(outbox.recipient).where(outbox.day == day, outbox.kind == "digest"))
     return set(rows)
 
 

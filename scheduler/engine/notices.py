@@ -28,6 +28,7 @@ from workflows.reminders import ReminderStep
 from workflows.roster import Roster
 
 NOTICE_TABLE = cast(Table, NoticeRow.__table__)
+TASK_TABLE = cast(Table, TaskRow.__table__)
 EMPTY_ROSTER = Roster(units={})
 
 
@@ -108,7 +109,9 @@ def fire_notices(session: Session, now: datetime, unit_channels: Mapping[str, st
     # by the next_notice_at index alone: a filter on state would let SQLite pick a state index and
     # walk every active task; closed tasks have no next notice, and any left over are skipped below
     # (sorted here, not by ORDER BY id: SQLite would then walk the table in id order to spare a sort)
-    due = sorted(session.scalars(select(TaskRow.id).where(TaskRow.next_notice_at <= now)))
+    # through the table's columns, not the mapped class's: an ORM select fetches every row before
+    # the first is returned (a city's first tick: 100,000 ids as three objects each)
+    due = sorted(session.scalars(select(TASK_TABLE.c.id).where(TASK_TABLE.c.next_notice_at <= now)))
     rosters: list[Roster] = []  # loaded on the first role or leader reference, not every tick
 
     def roster_for(ref: str) -> Roster:
