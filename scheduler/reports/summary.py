@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +186,9 @@ def facts_of(session: Session, app: App, report: Report, org: str, lang: Lang = 
     )
 
 
+@cache
 def _environment(templates_dir: Path | None) -> Environment:
+    """The summary's templates, the config's folder first; one per folder for the process's life."""
     loaders: list[Any] = []
     if templates_dir is not None:
         loaders.append(FileSystemLoader(str(templates_dir)))
