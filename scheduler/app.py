@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from notifiers.channels import channel_problem
 from scheduler.store.engine import Store, open_store
 from scheduler.store.links import Links
+from scheduler.store.meta import recall_calendar
 from scheduler.store.urls import chosen_url, sqlite_file
 from workflows.calendar import WorkCalendar, work_calendar
 from workflows.config.load import LoadedConfig, load_config, parse_config
@@ -41,8 +42,12 @@ class App:
 
     @cached_property
     def workdays(self) -> WorkCalendar:
-        """The org's working-day calendar."""
-        return calendar_of(self.loaded.config)
+        """The org's working-day calendar, with the year tables an earlier tick kept in the store
+        (a command then need not import the holidays package to know them)."""
+        calendar = calendar_of(self.loaded.config)
+        with self.store.reading() as session:
+            recall_calendar(session, calendar)
+        return calendar
 
     @cached_property
     def rules(self) -> list[Rule]:

@@ -25,7 +25,7 @@ from scheduler.engine.notices import FireReport, fire_notices
 from scheduler.engine.outbox import DeliveryReport
 from scheduler.engine.sweep import SweepReport, sweep
 from scheduler.reports.ics import refresh_calendar
-from scheduler.store.meta import keep_calendar, recall_calendar, write_meta
+from scheduler.store.meta import keep_calendar, write_meta
 from workflows.errors import ZhibuError
 from workflows.i18n import Lang
 
@@ -67,8 +67,8 @@ def tick(
     transaction, then deliver the outbox (unless ``send`` is False). ``nightly``: the whole window
     derived again if anything it depends on changed (:mod:`scheduler.engine.nightly`)."""
     language: Lang = lang or app.loaded.config.org.locale
+    workdays = app.workdays  # read before the tick's transaction: the year tables kept in the store
     with app.store.serialized() as session:
-        recall_calendar(session, app.workdays)  # the year tables an earlier tick computed
         if nightly:
             changed = nightly_inputs.reasons(session, app)
             force_sync = force_sync or bool(changed)
@@ -76,7 +76,7 @@ def tick(
                 log.info("nightly re-derive: runs (changed: %s)", ", ".join(changed))
             else:
                 log.info("nightly re-derive: skipped (config, roster, calendar and tasks unchanged since it last ran)")
-        synced = sync(session, app.loaded, app.rules, app.workdays, now, force=force_sync)
+        synced = sync(session, app.loaded, app.rules, workdays, now, force=force_sync)
         if nightly and force_sync:
             nightly_inputs.remember(session, app, now.isoformat())
         swept = sweep(session, now)
@@ -85,7 +85,7 @@ def tick(
         digests = compose_digests(session, app, now, language)
         record_tick(session, now)
         nightly_inputs.mark(session)
-        keep_calendar(session, app.workdays)
+        keep_calendar(session, workdays)
     delivery = deliver(app, now, should_stop=should_stop) if send else DeliveryReport()
     try:
         refresh_calendar(app, now)

@@ -52,8 +52,8 @@ def test_the_nightly_re_derive_runs_only_when_an_input_changed(
 
 def test_a_tick_keeps_the_calendar_years_and_the_next_needs_no_holidays_package(example_config: Path) -> None:
     """The year tables a tick computed are kept in the store, with the package's version; a later
-    tick's process takes them from there, imports none of the holidays package, and derives the
-    same working days (调休 and the Spring Festival of 2026 included)."""
+    tick's process and a command (``status``) take them from there and import none of the holidays
+    package; the kept tables give the same working days (调休 and the Spring Festival of 2026 included)."""
     import json
     import subprocess
     import sys
@@ -72,12 +72,34 @@ def test_a_tick_keeps_the_calendar_years_and_the_next_needs_no_holidays_package(
     assert YearDays.from_json(kept["years"]["2026"]) == computed.year(2026)
     assert date(2026, 2, 14) not in computed.year(2026).rest  # a Saturday worked (调休)
     assert date(2026, 2, 17) in computed.year(2026).rest  # the Spring Festival
+    assert _holidays_imported(example_config, env, ["tick", "--now", "2026-03-03T09:00+08:00", "-q"]) == "[]"
+
+
+def test_a_command_takes_the_calendar_years_from_the_store(example_config: Path) -> None:
+    """In November ``status`` asks whether next year's arrangement is published: it reads the
+    year tables the tick kept (this year's and next year's), not the holidays package."""
+    import subprocess
+    import sys
+
+    env = {"ZHIBU_SIMULATE": "1", "PATH": "/usr/bin:/bin", "HOME": str(example_config.parent)}
+    first = [sys.executable, "-m", "scheduler.cli", "--config", str(example_config), "tick", "--now"]
+    subprocess.run([*first, "2026-11-02T09:00+08:00", "-q"], env=env, check=True, capture_output=True)
+    assert _holidays_imported(example_config, env, ["status", "--now", "2026-11-02T10:00+08:00"]) == "[]"
+
+
+def _holidays_imported(example_config: Path, env: dict[str, str], command: list[str]) -> str:
+    """Run ``zhibu COMMAND`` in a fresh interpreter: the holidays modules it imported, as printed."""
+    import subprocess
+    import sys
+
     probe = (
         "import sys\n"
         "from scheduler.cli import main\n"
-        f"main(['--config', {str(example_config)!r}, 'tick', '--now', '2026-03-03T09:00+08:00', '-q'],"
-        " standalone_mode=False)\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('holidays')}))\n"
+        "try:\n"
+        f"    main(['--config', {str(example_config)!r}, *{command!r}], standalone_mode=False)\n"
+        "finally:  # a command may end in SystemExit (status: 1, the service is not running)\n"
+        "    print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('holidays')}))\n"
     )
-    later = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
-    assert later.stdout.strip().splitlines()[-1] == "[]", later.stdout + later.stderr
+    later = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert "Traceback" not in later.stderr, later.stderr
+    return later.stdout.strip().splitlines()[-1]
