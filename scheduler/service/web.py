@@ -224,9 +224,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from waitress import serve
 
     zhibu = open_app(args.config, os.environ.get("ZHIBU_DB") or None)
-    listen = zhibu.loaded.config.web.listen
-    host, _, port = listen.rpartition(":")
-    serve(create_app(zhibu), host=host or "127.0.0.1", port=int(port), threads=8, ident="zhibu")
+    web = zhibu.loaded.config.web
+    host, _, port = web.listen.rpartition(":")
+    # waitress believes X-Forwarded-For from the trusted proxy alone (the client the proxy saw
+    # becomes the address the limit counts) and drops such headers from anyone else
+    proxy = (
+        {"trusted_proxy": web.trusted_proxy, "trusted_proxy_headers": "x-forwarded-for"} if web.trusted_proxy else {}
+    )
+    serve(create_app(zhibu), host=host or "127.0.0.1", port=int(port), threads=8, ident="zhibu", **proxy)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from datetime import timedelta
 from typing import Annotated, Any
@@ -88,6 +89,15 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _ip_address(value: str) -> str:
+    if value:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise zhibu_error("config.bad_ip_address", value=value) from None
+    return value
+
+
 def _normalizer(table: dict[str, Any], key: str, field: str) -> Any:
     def normalize(value: object) -> object:
         if not isinstance(value, str):
@@ -155,6 +165,9 @@ Duration = Annotated[timedelta, BeforeValidator(_duration)]
 
 
 Timezone = Annotated[str, AfterValidator(_timezone)]
+
+
+IPAddress = Annotated[str, AfterValidator(_ip_address)]  # or "" for none
 
 
 RoleId = Annotated[str, AfterValidator(_role)]

@@ -11,6 +11,7 @@ from workflows.config.essentials import DEFAULT_SOCKET
 from workflows.config.fields import (
     ClockTime,
     Duration,
+    IPAddress,
     RemindStep,
     Section,
     TimeRange,
@@ -196,6 +197,15 @@ class WebSection(Section):
             "链接中的网址前缀（反向代理对外的 https 地址）",
             "The public https address links start with",
             "https://zhibu.example.org",
+        ),
+    )
+    trusted_proxy: IPAddress = Field(
+        "",
+        **describe(
+            "反向代理的地址：只相信来自它的 X-Forwarded-For，按真实访问者限流；为空则按直接连接的地址限流",
+            "The reverse proxy's address: X-Forwarded-For is believed from it alone and requests are "
+            "rate-limited per visitor; empty: per connecting address",
+            "127.0.0.1",
         ),
     )
     link_days: int = Field(14, ge=1, le=90, **describe("汇总中的链接多少天后失效", "Days a digest's link stays valid"))
