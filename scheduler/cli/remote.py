@@ -21,7 +21,8 @@ from workflows.config.essentials import DEFAULT_SOCKET, read_essentials
 SOCKET_ENV = "ZHIBU_SOCKET"  # where the socket is, for a user who cannot read the config
 LOCAL_ONLY = {"init", "--help", "-h", "--version"}
 FILE_OPTIONS = {"--attach"}
-GLOBAL_WITH_VALUE = {"--config", "-c", "--db", "--lang"}
+SERVICE_OWN = {"--config", "-c", "--db"}  # the service's config and store: never taken from a caller
+GLOBAL_WITH_VALUE = SERVICE_OWN | {"--lang"}
 
 
 def _option(args: Sequence[str], names: set[str]) -> str | None:

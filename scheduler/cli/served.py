@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from scheduler.cli.remote import SERVICE_OWN
 from scheduler.service import wire
 
-GLOBAL_WITH_VALUE = {"--config", "-c", "--db"}  # the service's own: refused from a caller
 OUTPUT_OPTIONS = {"-o", "--output"}
 
 
@@ -54,7 +54,7 @@ class FrameStream(io.TextIOBase):
 
 def refused_options(argv: Sequence[str]) -> list[str]:
     """Options a caller may not give through the socket (the service's config and store)."""
-    return [arg for arg in argv if arg.split("=", 1)[0] in GLOBAL_WITH_VALUE]
+    return [arg for arg in argv if arg.split("=", 1)[0] in SERVICE_OWN]
 
 
 def materialize(argv: list[str], files: dict[str, Any], folder: Path) -> list[str]:
